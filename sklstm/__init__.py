@@ -1,0 +1,30 @@
+"""sklstm: Keras LSTM time-series forecasting that behaves like scikit-learn.
+
+``import sklstm`` is cheap: the NumPy parts (the windower, the gate math) load
+at once, while the names backed by Keras and TensorFlow load on first use.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import importlib
+
+from ._windowing import SequenceWindower, make_supervised
+
+__version__ = "0.1.0.dev0"
+
+# Public names whose modules import Keras/TensorFlow (3-5 s): loaded on first access.
+_LAZY = {}
+
+__all__ = ["SequenceWindower", "make_supervised", *_LAZY]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sklstm' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

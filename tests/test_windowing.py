@@ -1,0 +1,406 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Tests for SequenceWindower and make_supervised."""
+
+import pickle
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from numpy.testing import assert_array_equal
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklstm import SequenceWindower, make_supervised
+
+
+def create_sequences(X, window, fill_value=np.nan):
+    """The tutorial's loop, extended with left padding: the reference."""
+    out = np.full((len(X), window, X.shape[1]), fill_value, dtype=float)
+    for t in range(len(X)):
+        start = max(0, t - window + 1)
+        chunk = X[start : t + 1]
+        out[t, window - len(chunk) :] = chunk
+    return out
+
+
+def _memory_span(a):
+    """Bytes between the lowest and highest address that ``a`` can reach."""
+    low, high = np.lib.array_utils.byte_bounds(a)
+    return high - low
+
+
+# --- SequenceWindower: values and shapes ---------------------------------------
+
+
+@pytest.mark.parametrize("window", [1, 2, 5, 12])
+def test_windower_matches_reference_loop(window, rng):
+    X = rng.standard_normal((9, 3))
+    Xt = SequenceWindower(window).fit_transform(X)
+    assert Xt.shape == (9, window, 3)
+    assert_array_equal(Xt, create_sequences(X, window))
+
+
+def test_windower_keeps_row_count_and_orders_oldest_first():
+    X = np.arange(10.0).reshape(-1, 1)
+    Xt = SequenceWindower(window=4).fit_transform(X)
+    assert len(Xt) == len(X)
+    assert_array_equal(Xt[6, :, 0], [3.0, 4.0, 5.0, 6.0])
+    assert_array_equal(Xt[1, :, 0], [np.nan, np.nan, 0.0, 1.0])
+
+
+def test_windower_pads_with_fill_value():
+    X = np.ones((3, 2))
+    Xt = SequenceWindower(window=3, fill_value=-1.0).fit_transform(X)
+    assert_array_equal(Xt[0], [[-1, -1], [-1, -1], [1, 1]])
+    assert not np.isnan(Xt).any()
+
+
+def test_windower_window_longer_than_series_pads_every_row():
+    X = np.arange(3.0).reshape(-1, 1)
+    Xt = SequenceWindower(window=5).fit_transform(X)
+    assert Xt.shape == (3, 5, 1)
+    assert_array_equal(Xt[2, :, 0], [np.nan, np.nan, 0.0, 1.0, 2.0])
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    X=hnp.arrays(
+        np.float64,
+        st.tuples(st.integers(1, 30), st.integers(1, 4)),
+        elements=st.floats(-1e6, 1e6),
+    ),
+    window=st.integers(1, 8),
+    data=st.data(),
+)
+def test_windower_has_no_look_ahead(X, window, data):
+    t = data.draw(st.integers(0, len(X) - 1), label="t")
+    changed = X.copy()
+    changed[t + 1 :] = data.draw(
+        hnp.arrays(np.float64, changed[t + 1 :].shape, elements=st.floats(-1e6, 1e6)),
+        label="future rows",
+    )
+    windower = SequenceWindower(window).fit(X)
+    assert_array_equal(
+        windower.transform(changed)[: t + 1], windower.transform(X)[: t + 1]
+    )
+
+
+def test_windower_output_is_a_view_over_one_padded_copy(rng):
+    n, window, n_features = 1000, 64, 3
+    X = rng.standard_normal((n, n_features)).astype(np.float32)
+    Xt = SequenceWindower(window).fit_transform(X)
+    # The windows reach one padded copy of the series, not `window` copies of it.
+    assert _memory_span(Xt) == (n + window - 1) * n_features * 4
+    assert Xt.nbytes == n * window * n_features * 4
+    assert not Xt.flags.writeable
+
+
+def test_windower_output_does_not_alias_input(rng):
+    X = rng.standard_normal((6, 2))
+    X_before = X.copy()
+    Xt = SequenceWindower(3).fit_transform(X)
+    assert_array_equal(X, X_before)
+    snapshot = np.array(Xt)
+    X[:] = 0.0
+    assert_array_equal(Xt, snapshot)
+
+
+@pytest.mark.parametrize(
+    "dtype, expected",
+    [
+        (np.float32, np.float32),
+        (np.float64, np.float64),
+        (np.int64, np.float64),
+        (np.int32, np.float64),
+        (bool, np.float64),
+    ],
+)
+@pytest.mark.parametrize("flatten", [False, True])
+def test_windower_dtypes(dtype, expected, flatten):
+    X = np.arange(12).reshape(6, 2).astype(dtype)
+    assert SequenceWindower(3, flatten=flatten).fit_transform(X).dtype == expected
+
+
+def test_windower_keeps_nan_as_missing():
+    X = np.array([[1.0], [np.nan], [3.0]])
+    Xt = SequenceWindower(2, fill_value=0.0).fit_transform(X)
+    assert_array_equal(Xt[:, :, 0], [[0.0, 1.0], [1.0, np.nan], [np.nan, 3.0]])
+
+
+# --- flattened lag matrix -------------------------------------------------------
+
+
+def test_windower_flatten_is_time_major_lag_matrix(rng):
+    X = rng.standard_normal((7, 2))
+    flat = SequenceWindower(3, flatten=True).fit_transform(X)
+    assert flat.shape == (7, 6)
+    assert_array_equal(flat, create_sequences(X, 3).reshape(7, 6))
+    # The last two columns are the current row, lag0.
+    assert_array_equal(flat[:, -2:], X)
+    # Also a zero-copy view: the lag columns overlap in memory.
+    assert not flat.flags.writeable
+    assert _memory_span(flat) == (7 + 3 - 1) * 2 * 8
+
+
+def test_windower_feature_names_follow_the_columns():
+    df = pd.DataFrame({"temp": np.arange(5.0), "wind": 10 + np.arange(5.0)})
+    windower = SequenceWindower(3, flatten=True).fit(df)
+    assert_array_equal(windower.feature_names_in_, ["temp", "wind"])
+    names = windower.get_feature_names_out()
+    assert list(names) == [
+        "temp_lag2", "wind_lag2", "temp_lag1", "wind_lag1", "temp_lag0", "wind_lag0"
+    ]  # fmt: skip
+    flat = windower.transform(df)
+    assert_array_equal(flat[:, list(names).index("wind_lag1")][1:], df["wind"][:-1])
+
+
+def test_windower_default_feature_names():
+    windower = SequenceWindower(2, flatten=True).fit(np.zeros((3, 2)))
+    assert list(windower.get_feature_names_out()) == [
+        "x0_lag1", "x1_lag1", "x0_lag0", "x1_lag0"
+    ]  # fmt: skip
+
+
+def test_windower_set_output_pandas_in_flatten_mode():
+    index = pd.date_range("2020-01-01", periods=5, freq="D")
+    df = pd.DataFrame({"temp": np.arange(5.0)}, index=index)
+    out = SequenceWindower(2, flatten=True).set_output(transform="pandas")
+    result = out.fit_transform(df)
+    assert isinstance(result, pd.DataFrame)
+    assert list(result.columns) == ["temp_lag1", "temp_lag0"]
+    assert result.index.equals(index)
+    assert result["temp_lag1"].iloc[1] == 0.0
+
+
+def test_windower_3d_mode_has_no_feature_names_or_set_output():
+    windower = SequenceWindower(2).fit(np.zeros((3, 1)))
+    assert not hasattr(windower, "get_feature_names_out")
+    assert not hasattr(windower, "set_output")
+
+
+# --- errors ---------------------------------------------------------------------
+
+
+def test_windower_rejects_1d_input_with_reshape_hint():
+    msg = (
+        "SequenceWindower expected X of shape (n_samples, n_features); got a 1-D "
+        "array of shape (4,). Reshape your data with X.reshape(-1, 1) for a single "
+        "series (or series.to_frame() for a pandas Series)."
+    )
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        SequenceWindower(2).fit(np.arange(4.0))
+    with pytest.raises(ValueError, match=re.escape("series.to_frame()")):
+        SequenceWindower(2).fit(pd.Series(np.arange(4.0)))
+
+
+def test_windower_rejects_3d_input():
+    msg = (
+        "SequenceWindower expected X of shape (n_samples, n_features); got an "
+        "array of shape (4, 3, 2). Pass the time-ordered table of rows, before "
+        "any windowing."
+    )
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        SequenceWindower(2).fit(np.zeros((4, 3, 2)))
+
+
+def test_windower_rejects_empty_input():
+    with pytest.raises(ValueError, match=re.escape("0 sample(s)")) as err:
+        SequenceWindower(2).fit(np.zeros((0, 3)))
+    assert "SequenceWindower" in str(err.value)
+
+
+@pytest.mark.parametrize("window", [0, -3, 2.5, "3", None])
+def test_windower_rejects_bad_window(window):
+    msg = "The 'window' parameter of SequenceWindower must be an int in the range"
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        SequenceWindower(window).fit(np.zeros((4, 1)))
+
+
+def test_windower_rejects_non_numeric_columns():
+    df = pd.DataFrame({"temp": [1.0, 2.0], "city": ["Oslo", "Rome"]})
+    msg = (
+        "SequenceWindower expected numeric columns; got non-numeric column(s) "
+        "['city']. Encode or drop them before windowing"
+    )
+    with pytest.raises(TypeError, match=re.escape(msg)):
+        SequenceWindower(2).fit(df)
+
+
+def test_windower_rejects_non_numeric_array():
+    X = np.array([["1.0", "a"], ["2.0", "b"]], dtype=object)
+    msg = "SequenceWindower expected numeric X; got an array of dtype object"
+    with pytest.raises(TypeError, match=re.escape(msg)):
+        SequenceWindower(2).fit(X)
+
+
+def test_windower_rejects_infinity():
+    X = np.array([[1.0], [np.inf]])
+    with pytest.raises(ValueError, match="Input X contains infinity"):
+        SequenceWindower(2).fit(X)
+
+
+def test_windower_rejects_other_number_of_features():
+    windower = SequenceWindower(2).fit(np.zeros((5, 3)))
+    msg = "X has 2 features, but SequenceWindower is expecting 3 features as input."
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        windower.transform(np.zeros((5, 2)))
+
+
+def test_windower_transform_before_fit():
+    with pytest.raises(NotFittedError, match="This SequenceWindower instance is not"):
+        SequenceWindower(2).transform(np.zeros((5, 3)))
+
+
+# --- in scikit-learn's machinery ------------------------------------------------
+
+
+def _lagged_series(n=120):
+    t = np.arange(n)
+    series = np.sin(t / 5.0) + 0.01 * t
+    return make_supervised(series, horizon=1)
+
+
+def test_windower_in_pipeline_with_time_series_cv():
+    X, y = _lagged_series()
+    pipe = make_pipeline(
+        StandardScaler(), SequenceWindower(5, fill_value=0.0, flatten=True), Ridge()
+    )
+    scores = cross_val_score(pipe, X, y, cv=TimeSeriesSplit(n_splits=3, gap=5))
+    assert scores.shape == (3,)
+    assert pipe.fit(X, y).predict(X).shape == y.shape
+    # Five lags of a smooth series beat the mean by far.
+    assert scores.min() > 0.8
+
+
+def test_windower_grid_search_over_window():
+    X, y = _lagged_series()
+    pipe = make_pipeline(SequenceWindower(fill_value=0.0, flatten=True), Ridge())
+    search = GridSearchCV(
+        pipe, {"sequencewindower__window": [1, 6]}, cv=TimeSeriesSplit(n_splits=3)
+    )
+    search.fit(X, y)
+    assert search.best_params_ == {"sequencewindower__window": 6}
+    assert search.best_estimator_[0].window == 6
+
+
+def test_windower_clones_and_pickles(rng):
+    X = rng.standard_normal((8, 2))
+    windower = SequenceWindower(4, fill_value=-1.0, flatten=True)
+    assert clone(windower).get_params() == windower.get_params()
+    fitted = windower.fit(X)
+    restored = pickle.loads(pickle.dumps(fitted))
+    assert_array_equal(restored.transform(X), fitted.transform(X))
+
+
+# --- make_supervised ------------------------------------------------------------
+
+
+def test_make_supervised_univariate_array():
+    X, y = make_supervised(np.arange(5.0))
+    assert X.shape == (4, 1)
+    assert_array_equal(X[:, 0], [0, 1, 2, 3])
+    assert_array_equal(y, [1, 2, 3, 4])
+
+
+def test_make_supervised_horizon():
+    X, y = make_supervised(np.arange(6.0), horizon=3)
+    assert_array_equal(X[:, 0], [0, 1, 2])
+    assert_array_equal(y, [3, 4, 5])
+
+
+def test_make_supervised_several_horizons():
+    X, Y = make_supervised(np.arange(10.0), horizon=range(1, 4))
+    assert X.shape == (7, 1) and Y.shape == (7, 3)
+    assert_array_equal(Y[0], [1, 2, 3])
+    assert_array_equal(Y[:, 2], X[:, 0] + 3)
+
+
+def test_make_supervised_array_target_index_keeps_all_features():
+    data = np.column_stack([np.arange(5.0), 10 * np.arange(5.0)])
+    X, y = make_supervised(data, target=1)
+    assert_array_equal(X, data[:4])
+    assert_array_equal(y, [10, 20, 30, 40])
+    X, y = make_supervised(data, target=-1)
+    assert_array_equal(y, [10, 20, 30, 40])
+
+
+def test_make_supervised_dataframe_in_pandas_out():
+    index = pd.date_range("2021-03-01", periods=6, freq="h")
+    df = pd.DataFrame({"load": np.arange(6.0), "temp": -np.arange(6.0)}, index=index)
+    X, y = make_supervised(df, target="load", horizon=2)
+    assert isinstance(X, pd.DataFrame) and isinstance(y, pd.Series)
+    assert list(X.columns) == ["load", "temp"]
+    assert X.index.equals(index[:4]) and y.index.equals(index[:4])
+    assert y.name == "load"
+    assert_array_equal(y, [2, 3, 4, 5])
+    _, Y = make_supervised(df, target="temp", horizon=[1, 3])
+    assert list(Y.columns) == ["temp_t+1", "temp_t+3"]
+    assert_array_equal(Y["temp_t+3"], [-3, -4, -5])
+
+
+def test_make_supervised_series_in_frame_out():
+    s = pd.Series(np.arange(4.0), name="sales")
+    X, y = make_supervised(s)
+    assert list(X.columns) == ["sales"] and y.name == "sales"
+    assert_array_equal(y, [1, 2, 3])
+
+
+def test_make_supervised_single_column_needs_no_target():
+    X, y = make_supervised(np.arange(4.0).reshape(-1, 1))
+    assert_array_equal(y, [1, 2, 3])
+
+
+def test_make_supervised_does_not_mutate_or_alias_input():
+    data = np.arange(6.0).reshape(-1, 2)
+    before = data.copy()
+    X, y = make_supervised(data, target=0)
+    X[:] = -1
+    y[:] = -1
+    assert_array_equal(data, before)
+
+
+@pytest.mark.parametrize("horizon", [0, -1, [1, 0], [], True, 1.5])
+def test_make_supervised_rejects_bad_horizon(horizon):
+    msg = "make_supervised expected horizon as an int >= 1"
+    with pytest.raises((ValueError, TypeError), match=re.escape(msg)):
+        make_supervised(np.arange(10.0), horizon=horizon)
+
+
+def test_make_supervised_rejects_too_short_series():
+    msg = (
+        "make_supervised expected a series longer than the horizon: at least 4 "
+        "rows for horizon 3; got 3 row(s)."
+    )
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        make_supervised(np.arange(3.0), horizon=3)
+
+
+def test_make_supervised_rejects_unknown_column():
+    df = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]})
+    msg = (
+        "make_supervised expected target to be one of the columns ['a', 'b']; got 'c'."
+    )
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        make_supervised(df, target="c")
+
+
+def test_make_supervised_rejects_2d_without_target():
+    df = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]})
+    with pytest.raises(ValueError, match=re.escape("got target=None. Pass e.g. ")):
+        make_supervised(df)
+    with pytest.raises(ValueError, match=re.escape("got target=None. Pass e.g. ")):
+        make_supervised(df.to_numpy())
+
+
+def test_make_supervised_rejects_out_of_range_index():
+    msg = "make_supervised expected target as a column index in [0, 2)"
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        make_supervised(np.zeros((4, 2)), target=2)
