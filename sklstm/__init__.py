@@ -8,6 +8,7 @@ at once, while the names backed by Keras and TensorFlow load on first use.
 
 import importlib
 
+from . import gates
 from ._windowing import SequenceWindower, make_supervised
 
 __version__ = "0.1.0.dev0"
@@ -15,7 +16,7 @@ __version__ = "0.1.0.dev0"
 # Public names whose modules import Keras/TensorFlow (3-5 s): loaded on first access.
 _LAZY = {}
 
-__all__ = ["SequenceWindower", "make_supervised", *_LAZY]
+__all__ = ["SequenceWindower", "gates", "make_supervised", *_LAZY]
 
 
 def __getattr__(name):
