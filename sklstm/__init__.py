@@ -9,14 +9,26 @@ at once, while the names backed by Keras and TensorFlow load on first use.
 import importlib
 
 from . import gates
+from ._forecasting import make_lstm_pipeline, recursive_forecast
 from ._windowing import SequenceWindower, make_supervised
 
 __version__ = "0.1.0.dev0"
 
 # Public names whose modules import Keras/TensorFlow (3-5 s): loaded on first access.
-_LAZY = {}
+_LAZY = {
+    "LSTMRegressor": "._regressors",
+    "StackedLSTMRegressor": "._regressors",
+    "BiLSTMRegressor": "._regressors",
+}
 
-__all__ = ["SequenceWindower", "gates", "make_supervised", *_LAZY]
+__all__ = [
+    "SequenceWindower",
+    "gates",
+    "make_lstm_pipeline",
+    "make_supervised",
+    "recursive_forecast",
+    *_LAZY,
+]
 
 
 def __getattr__(name):

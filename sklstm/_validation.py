@@ -19,6 +19,7 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     _check_feature_names_in,
+    _num_samples,
     check_is_fitted,
     validate_data,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "StrOptions",
     "_check_feature_names_in",
     "_fit_context",
+    "_num_samples",
     "check_is_fitted",
     "check_numeric",
     "check_table",

@@ -3,23 +3,49 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklstm import SequenceWindower
+from sklstm import (
+    BiLSTMRegressor,
+    LSTMRegressor,
+    SequenceWindower,
+    StackedLSTMRegressor,
+)
 
 _WINDOWER_INHERENT = (
     "an output row of a windower depends on the rows before it, so no windower "
     "is invariant to reordering the rows or to transforming a subset of them"
 )
 
+_REGRESSOR_EXPECTED = {
+    "check_estimator_tags_renamed": (
+        "SciKeras's BaseWrapper defines the removed `_more_tags` hook without "
+        "`__sklearn_tags__` in the same class; fixed only by leaving SciKeras"
+    ),
+    "check_sample_weight_equivalence_on_dense_data": (
+        "stochastic gradient descent in float32: Keras averages a weighted loss "
+        "over the batch size, not the weight sum, so weighting a row by 2 and "
+        "repeating it train on different batches and differ by ~1e-6 > rtol 1e-7"
+    ),
+}
+
 EXPECTED_FAILED = {
     "SequenceWindower": {
         "check_methods_sample_order_invariance": _WINDOWER_INHERENT,
         "check_methods_subset_invariance": _WINDOWER_INHERENT,
     },
+    "LSTMRegressor": _REGRESSOR_EXPECTED,
+    "StackedLSTMRegressor": _REGRESSOR_EXPECTED,
+    "BiLSTMRegressor": _REGRESSOR_EXPECTED,
 }
+
+# Tiny networks: one batch per epoch on any check dataset, two epochs.
+_TINY = dict(units=2, epochs=2, batch_size=1000, random_state=0)
 
 ESTIMATORS = [
     SequenceWindower(window=3),
     SequenceWindower(window=3, flatten=True),
+    LSTMRegressor(**_TINY),
+    StackedLSTMRegressor(**_TINY),
+    BiLSTMRegressor(**_TINY),
 ]
 
 

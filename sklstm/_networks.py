@@ -1,0 +1,234 @@
+"""Pure Keras model builders: the only place that knows Keras layers.
+
+The estimators and the tuning module call :func:`build_lstm_network` with plain
+arguments; it never sees an estimator. Missing time steps (NaN, e.g. the
+windower's left padding) are turned into a Keras mask by :class:`NaNMask`, so the
+LSTM skips them instead of reading them as numbers.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import layers, ops
+
+from . import gates
+
+__all__ = [
+    "NaNMask",
+    "build_lstm_network",
+    "default_jit_compile",
+    "gate_activations",
+    "lstm_layers",
+    "numpy_forward",
+    "supports_numpy_forward",
+]
+
+
+@keras.saving.register_keras_serializable(package="sklstm")
+class NaNMask(layers.Layer):
+    """Mask every time step that holds a NaN, and zero it.
+
+    A step is masked (skipped by the recurrent layers that follow: the state is
+    carried over unchanged) when any of its features is NaN. The NaN values are
+    replaced by zeros so that no NaN reaches the arithmetic; masked steps are
+    never read.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs):
+        return ops.where(ops.isnan(inputs), ops.zeros_like(inputs), inputs)
+
+    def compute_mask(self, inputs, mask=None):
+        return ops.logical_not(ops.any(ops.isnan(inputs), axis=-1))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+def build_lstm_network(
+    input_shape,
+    *,
+    units=(50,),
+    n_outputs=1,
+    bidirectional=False,
+    merge_mode="concat",
+    activation="tanh",
+    recurrent_activation="sigmoid",
+    dropout=0.0,
+    recurrent_dropout=0.0,
+    mask_missing=True,
+):
+    """Build an uncompiled LSTM network: (masking), LSTM layers, a Dense head.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        ``(n_timesteps, n_features)`` of one sample.
+    units : tuple of int, default=(50,)
+        Units of each LSTM layer, first to last. All but the last return their
+        whole sequence to the next one.
+    n_outputs : int, default=1
+        Width of the linear Dense head (one per forecast horizon).
+    bidirectional : bool, default=False
+        Wrap every LSTM layer in :class:`keras.layers.Bidirectional`.
+    merge_mode : {"concat", "sum", "mul", "ave"}, default="concat"
+        How a bidirectional layer merges its two directions.
+    activation, recurrent_activation : str, default="tanh", "sigmoid"
+        The LSTM's cell and gate activations (Keras names).
+    dropout, recurrent_dropout : float, default=0.0
+        Dropout of the inputs and of the recurrent state of every LSTM layer.
+    mask_missing : bool, default=True
+        Put a :class:`NaNMask` in front, so that time steps holding NaN are
+        skipped.
+
+    Returns
+    -------
+    model : keras.Model
+        The network, not yet compiled.
+    """
+    inputs = keras.Input(shape=tuple(input_shape), name="windows")
+    x = NaNMask(name="nan_mask")(inputs) if mask_missing else inputs
+    for index, width in enumerate(units):
+        lstm = layers.LSTM(
+            int(width),
+            activation=activation,
+            recurrent_activation=recurrent_activation,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            return_sequences=index < len(units) - 1,
+            name=f"lstm_{index}",
+        )
+        if bidirectional:
+            lstm = layers.Bidirectional(
+                lstm, merge_mode=merge_mode, name=f"bidirectional_{index}"
+            )
+        x = lstm(x)
+    outputs = layers.Dense(int(n_outputs), name="head")(x)
+    return keras.Model(inputs, outputs, name="sklstm_lstm")
+
+
+def lstm_layers(model):
+    """The recurrent layers of a network built here, first to last."""
+    return [
+        layer
+        for layer in model.layers
+        if isinstance(layer, layers.LSTM | layers.Bidirectional)
+    ]
+
+
+#: Training steps (epochs x batches) from which XLA pays for its compilation on
+#: a CPU: measured on 2 cores, compiling costs ~3 s once and saves ~6 ms per
+#: step of a 50-unit LSTM on 30-step masked windows (see
+#: benchmarks/results/training_path.md), so it breaks even near 450 steps.
+XLA_MIN_TRAIN_STEPS = 500
+
+
+def default_jit_compile(train_steps):
+    """The fastest correct XLA setting for this machine and this much training.
+
+    On a CPU-only machine XLA is used when training runs at least
+    ``XLA_MIN_TRAIN_STEPS`` steps (Keras's own ``"auto"`` never uses it there).
+    With an accelerator Keras's ``"auto"`` is kept, which leaves XLA off where
+    the fused cuDNN LSTM kernel applies.
+    """
+    if keras.backend.backend() != "tensorflow":
+        return "auto"
+    import tensorflow as tf
+
+    if any(d.device_type != "CPU" for d in tf.config.list_physical_devices()):
+        return "auto"
+    return train_steps >= XLA_MIN_TRAIN_STEPS
+
+
+def _head(model):
+    return model.get_layer("head")
+
+
+def _has_nan_mask(model):
+    return any(isinstance(layer, NaNMask) for layer in model.layers)
+
+
+def _observed(model, X):
+    """Zero-filled inputs and the step mask that :class:`NaNMask` would give."""
+    if not _has_nan_mask(model):
+        return X, None
+    missing = np.isnan(X)
+    return np.where(missing, 0, X).astype(X.dtype), ~missing.any(axis=-1)
+
+
+def supports_numpy_forward(model):
+    """Whether :func:`numpy_forward` reproduces ``model`` (its activations)."""
+    try:
+        for layer in lstm_layers(model):
+            for lstm in _directions(layer):
+                gates.LSTMWeights.from_keras(lstm)
+    except (TypeError, ValueError):
+        return False
+    return _head(model).activation is keras.activations.linear
+
+
+def _directions(layer):
+    if isinstance(layer, layers.Bidirectional):
+        return [layer.forward_layer, layer.backward_layer]
+    return [layer]
+
+
+def numpy_forward(model, X):
+    """The network's output for ``X``, computed with :mod:`sklstm.gates`.
+
+    Equal to ``model.predict(X)`` to float32 round-off, without Keras's fixed
+    cost per call (tracing, dataset setup), which dominates small calls.
+    """
+    x, mask = _observed(model, np.asarray(X, dtype=np.float32))
+    for layer in lstm_layers(model):
+        if isinstance(layer, layers.Bidirectional):
+            x = gates.bidirectional_forward(
+                x,
+                gates.LSTMWeights.from_keras(layer.forward_layer),
+                gates.LSTMWeights.from_keras(layer.backward_layer),
+                merge_mode=layer.merge_mode,
+                mask=mask,
+                return_sequences=layer.return_sequences,
+            )
+        else:
+            x = gates.lstm_forward(
+                x,
+                gates.LSTMWeights.from_keras(layer),
+                mask=mask,
+                return_sequences=layer.return_sequences,
+            )
+    kernel, bias = _head(model).get_weights()
+    return x @ kernel + bias
+
+
+def gate_activations(model, X):
+    """Per-step gates, cell and hidden state of the first LSTM layer.
+
+    For a :class:`keras.layers.Bidirectional` layer, its forward direction. At
+    masked steps the gates are NaN and the states carry over, as in Keras.
+    """
+    first = _directions(lstm_layers(model)[0])[0]
+    weights = gates.LSTMWeights.from_keras(first)
+    x, mask = _observed(model, np.asarray(X, dtype=np.float32))
+    n_samples, n_steps, _ = x.shape
+    h = np.zeros((n_samples, weights.units), dtype=x.dtype)
+    c = np.zeros_like(h)
+    names = ("input", "forget", "candidate", "output", "cell", "hidden")
+    out = {
+        name: np.empty((n_samples, n_steps, weights.units), x.dtype) for name in names
+    }
+    for t in range(n_steps):
+        h_new, c_new, step_gates = gates.lstm_step(x[:, t], h, c, weights)
+        keep = np.ones((n_samples, 1), bool) if mask is None else mask[:, t, None]
+        h, c = np.where(keep, h_new, h), np.where(keep, c_new, c)
+        for name, value in zip(names, (*step_gates, c, h), strict=True):
+            out[name][:, t] = (
+                np.where(keep, value, np.nan) if name in names[:4] else value
+            )
+    return out

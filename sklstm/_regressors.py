@@ -1,0 +1,709 @@
+"""The three LSTM regressors: one network each, over one shared base.
+
+They differ only in the network they build (:meth:`_network_kwargs`), their
+defaults and their docstrings; everything else lives in
+:class:`sklstm._scikeras.SciKerasLSTMBase`.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from ._scikeras import SciKerasLSTMBase
+from ._validation import Integral, Interval, StrOptions
+
+__all__ = ["BiLSTMRegressor", "LSTMRegressor", "StackedLSTMRegressor"]
+
+
+def _units_tuple(estimator, units):
+    """``units`` as a non-empty tuple of ints >= 1, or a clear error."""
+    values = tuple(units) if isinstance(units, tuple | list) else (units,)
+    if not values or not all(
+        isinstance(u, Integral) and not isinstance(u, bool) and u >= 1 for u in values
+    ):
+        raise ValueError(
+            f"{type(estimator).__name__} expected units as an int >= 1 or a "
+            f"non-empty tuple of them, e.g. 50 or (64, 32); got {units!r}."
+        )
+    return tuple(int(u) for u in values)
+
+
+class LSTMRegressor(SciKerasLSTMBase):
+    """One LSTM layer and a linear head, as a scikit-learn regressor.
+
+    The network reads each window (oldest step first) through an LSTM layer of
+    ``units`` cells and maps its last hidden state to the target(s) with a
+    Dense layer. Put it after :class:`~sklstm.SequenceWindower` in a
+    :class:`~sklearn.pipeline.Pipeline`, or use :func:`~sklstm.make_lstm_pipeline`.
+
+    Parameters
+    ----------
+    units : int, default=50
+        Number of LSTM cells.
+
+    activation : str, default="tanh"
+        Activation of the cell candidate and output (Keras name). The tutorial
+        uses "relu"; "tanh" is what Keras and the fast paths expect.
+
+    recurrent_activation : str, default="sigmoid"
+        Activation of the input, forget and output gates (Keras name).
+
+    dropout : float, default=0.0
+        Fraction of the inputs dropped at each step, during training only.
+
+    recurrent_dropout : float, default=0.0
+        Fraction of the recurrent state dropped at each step, during training
+        only. It rules out the fused cuDNN kernel on a GPU.
+
+    optimizer : str or keras.optimizers.Optimizer, default="adam"
+        Optimizer name or instance; its arguments can be routed with
+        ``optimizer__<name>``.
+
+    learning_rate : float or None, default=None
+        Learning rate of the optimizer. None keeps the optimizer's own (0.001
+        for Adam).
+
+    loss : str or keras.losses.Loss, default="mse"
+        Training loss, on the standardised target when
+        ``standardize_target=True``.
+
+    epochs : int, default=50
+        Number of passes over the training windows.
+
+    batch_size : int, default=32
+        Number of windows per gradient step.
+
+    validation_split : float, default=0.0
+        Fraction of the training windows held out to report ``val_loss``. Keras
+        holds out the *last* windows, the most recent ones, which are then
+        never trained on; keep 0 unless you monitor or stop early.
+
+    early_stopping : bool, default=False
+        Stop when the monitored loss (``val_loss`` with a validation split,
+        else ``loss``) has not improved for ``patience`` epochs, and restore the
+        best weights.
+
+    patience : int, default=10
+        Epochs without improvement before early stopping.
+
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Extra Keras callbacks for training.
+
+    shuffle : bool, default=True
+        Shuffle the windows between epochs. Each window carries its own
+        history, so this does not leak the future; cross-validation splits
+        must still be time-ordered.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the weight initialisation, dropout and shuffling. With an int,
+        two fits on the same data give identical predictions on a CPU.
+
+    verbose : int, default=0
+        Keras's verbosity: 0 silent, 1 progress bar, 2 one line per epoch.
+
+    warm_start : bool, default=False
+        Keep training the fitted network on the next call of ``fit`` instead
+        of starting from fresh weights.
+
+    standardize_target : bool, default=True
+        Train on ``(y - mean) / std`` (per output, from the training targets)
+        and map predictions back, so that unscaled targets such as degrees or
+        megawatts train well without a scaler around the estimator.
+
+    steps_per_execution : int, default=32
+        Batches that Keras runs per call into the compiled training step. A
+        small LSTM's step is dominated by that call's overhead.
+
+    jit_compile : bool or "auto", default="auto"
+        Compile the training step with XLA. "auto" uses XLA on a CPU-only
+        machine when training runs 500 steps (epochs x batches) or more, where
+        it pays for its few seconds of compilation, and leaves it to Keras on
+        an accelerator, which keeps the fused cuDNN kernel on a GPU.
+
+    predict_backend : {"auto", "numpy", "keras"}, default="auto"
+        How :meth:`predict` runs the network. "numpy" uses :mod:`sklstm.gates`
+        (same values, no Keras overhead per call); "keras" uses
+        ``model_.predict``; "auto" uses NumPy for up to 1024 windows when the
+        activations allow it.
+
+    **kwargs : dict
+        SciKeras's routed parameters: ``model__<name>`` (passed to the network
+        builder), ``optimizer__<name>``, ``loss__<name>``, ``compile__<name>``,
+        ``fit__<name>``, ``predict__<name>``, ``callbacks__<name>``.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The fitted network.
+
+    history_ : dict of str to list of float
+        Per-epoch training history: ``loss``, and ``val_loss`` with a
+        validation split.
+
+    n_features_in_ : int
+        ``X.shape[1]`` seen during :term:`fit`, scikit-learn's meaning: the
+        number of time steps of the windows.
+
+    sequence_shape_ : tuple of int
+        ``(n_timesteps, n_features)`` of one window seen during :term:`fit`;
+        :meth:`predict` requires the same.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the columns of a 2-D DataFrame ``X`` seen during :term:`fit`.
+        Defined only when `X` has feature names that are all strings.
+
+    n_outputs_ : int
+        Number of outputs (columns of ``y``).
+
+    See Also
+    --------
+    StackedLSTMRegressor : Several LSTM layers.
+    BiLSTMRegressor : An LSTM reading each window both ways.
+    SequenceWindower : Builds the windows.
+
+    Notes
+    -----
+    Input: ``X`` of shape ``(n_samples, n_timesteps, n_features)``, or
+    ``(n_samples, n_timesteps)`` meaning one feature. Time steps holding NaN
+    (the windower's padding, missing values) are masked: the LSTM skips them and
+    carries its state over. Every training window needs one observed step.
+
+    With an int ``random_state``, :meth:`fit` calls
+    :func:`keras.utils.set_random_seed`, which seeds Python's, NumPy's and
+    the backend's global generators: a process-wide side effect.
+
+    The estimator pickles (with the Keras model inside) as long as its
+    parameters do: pass named functions or Keras classes, not lambdas, for the
+    loss, activations and callbacks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm import LSTMRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((64, 5, 2))
+    >>> y = X[:, -1, 0]
+    >>> reg = LSTMRegressor(units=4, epochs=1, random_state=0).fit(X, y)
+    >>> reg.predict(X[:3]).shape
+    (3,)
+    """
+
+    _parameter_constraints: dict = {
+        **SciKerasLSTMBase._parameter_constraints,
+        "units": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        units=50,
+        *,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        optimizer="adam",
+        learning_rate=None,
+        loss="mse",
+        epochs=50,
+        batch_size=32,
+        validation_split=0.0,
+        early_stopping=False,
+        patience=10,
+        callbacks=None,
+        shuffle=True,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        standardize_target=True,
+        steps_per_execution=32,
+        jit_compile="auto",
+        predict_backend="auto",
+        **kwargs,
+    ):
+        super().__init__(
+            units=units,
+            activation=activation,
+            recurrent_activation=recurrent_activation,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            loss=loss,
+            epochs=epochs,
+            batch_size=batch_size,
+            validation_split=validation_split,
+            early_stopping=early_stopping,
+            patience=patience,
+            callbacks=callbacks,
+            shuffle=shuffle,
+            random_state=random_state,
+            verbose=verbose,
+            warm_start=warm_start,
+            standardize_target=standardize_target,
+            steps_per_execution=steps_per_execution,
+            jit_compile=jit_compile,
+            predict_backend=predict_backend,
+            **kwargs,
+        )
+
+    def _network_kwargs(self):
+        return {"units": (self.units,)}
+
+
+class StackedLSTMRegressor(SciKerasLSTMBase):
+    """Several LSTM layers on top of each other, and a linear head.
+
+    Each layer but the last passes its whole sequence of hidden states to the
+    next; the last one's final state feeds a Dense layer.
+
+    Parameters
+    ----------
+    units : int or tuple of int, default=50
+        Cells per layer: an int for ``num_layers`` equal layers, or a tuple of
+        per-layer sizes, first to last, e.g. ``(64, 32)``.
+
+    num_layers : int, default=2
+        Number of LSTM layers when ``units`` is an int. A tuple of ``units``
+        sets both the number and the sizes, and this is then not used.
+
+    activation : str, default="tanh"
+        Activation of the cell candidate and output (Keras name). The tutorial
+        uses "relu"; "tanh" is what Keras and the fast paths expect.
+
+    recurrent_activation : str, default="sigmoid"
+        Activation of the input, forget and output gates (Keras name).
+
+    dropout : float, default=0.0
+        Fraction of the inputs dropped at each step, during training only.
+
+    recurrent_dropout : float, default=0.0
+        Fraction of the recurrent state dropped at each step, during training
+        only. It rules out the fused cuDNN kernel on a GPU.
+
+    optimizer : str or keras.optimizers.Optimizer, default="adam"
+        Optimizer name or instance; its arguments can be routed with
+        ``optimizer__<name>``.
+
+    learning_rate : float or None, default=None
+        Learning rate of the optimizer. None keeps the optimizer's own (0.001
+        for Adam).
+
+    loss : str or keras.losses.Loss, default="mse"
+        Training loss, on the standardised target when
+        ``standardize_target=True``.
+
+    epochs : int, default=50
+        Number of passes over the training windows.
+
+    batch_size : int, default=32
+        Number of windows per gradient step.
+
+    validation_split : float, default=0.0
+        Fraction of the training windows held out to report ``val_loss``. Keras
+        holds out the *last* windows, the most recent ones, which are then
+        never trained on; keep 0 unless you monitor or stop early.
+
+    early_stopping : bool, default=False
+        Stop when the monitored loss (``val_loss`` with a validation split,
+        else ``loss``) has not improved for ``patience`` epochs, and restore the
+        best weights.
+
+    patience : int, default=10
+        Epochs without improvement before early stopping.
+
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Extra Keras callbacks for training.
+
+    shuffle : bool, default=True
+        Shuffle the windows between epochs. Each window carries its own
+        history, so this does not leak the future; cross-validation splits
+        must still be time-ordered.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the weight initialisation, dropout and shuffling. With an int,
+        two fits on the same data give identical predictions on a CPU.
+
+    verbose : int, default=0
+        Keras's verbosity: 0 silent, 1 progress bar, 2 one line per epoch.
+
+    warm_start : bool, default=False
+        Keep training the fitted network on the next call of ``fit`` instead
+        of starting from fresh weights.
+
+    standardize_target : bool, default=True
+        Train on ``(y - mean) / std`` (per output, from the training targets)
+        and map predictions back, so that unscaled targets such as degrees or
+        megawatts train well without a scaler around the estimator.
+
+    steps_per_execution : int, default=32
+        Batches that Keras runs per call into the compiled training step. A
+        small LSTM's step is dominated by that call's overhead.
+
+    jit_compile : bool or "auto", default="auto"
+        Compile the training step with XLA. "auto" uses XLA on a CPU-only
+        machine when training runs 500 steps (epochs x batches) or more, where
+        it pays for its few seconds of compilation, and leaves it to Keras on
+        an accelerator, which keeps the fused cuDNN kernel on a GPU.
+
+    predict_backend : {"auto", "numpy", "keras"}, default="auto"
+        How :meth:`predict` runs the network. "numpy" uses :mod:`sklstm.gates`
+        (same values, no Keras overhead per call); "keras" uses
+        ``model_.predict``; "auto" uses NumPy for up to 1024 windows when the
+        activations allow it.
+
+    **kwargs : dict
+        SciKeras's routed parameters: ``model__<name>`` (passed to the network
+        builder), ``optimizer__<name>``, ``loss__<name>``, ``compile__<name>``,
+        ``fit__<name>``, ``predict__<name>``, ``callbacks__<name>``.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The fitted network.
+
+    history_ : dict of str to list of float
+        Per-epoch training history: ``loss``, and ``val_loss`` with a
+        validation split.
+
+    n_features_in_ : int
+        ``X.shape[1]`` seen during :term:`fit`, scikit-learn's meaning: the
+        number of time steps of the windows.
+
+    sequence_shape_ : tuple of int
+        ``(n_timesteps, n_features)`` of one window seen during :term:`fit`;
+        :meth:`predict` requires the same.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the columns of a 2-D DataFrame ``X`` seen during :term:`fit`.
+        Defined only when `X` has feature names that are all strings.
+
+    n_outputs_ : int
+        Number of outputs (columns of ``y``).
+
+    See Also
+    --------
+    LSTMRegressor : A single LSTM layer.
+    BiLSTMRegressor : An LSTM reading each window both ways.
+
+    Notes
+    -----
+    Input: ``X`` of shape ``(n_samples, n_timesteps, n_features)``, or
+    ``(n_samples, n_timesteps)`` meaning one feature. Time steps holding NaN
+    (the windower's padding, missing values) are masked: the LSTM skips them and
+    carries its state over. Every training window needs one observed step.
+
+    With an int ``random_state``, :meth:`fit` calls
+    :func:`keras.utils.set_random_seed`, which seeds Python's, NumPy's and
+    the backend's global generators: a process-wide side effect.
+
+    The estimator pickles (with the Keras model inside) as long as its
+    parameters do: pass named functions or Keras classes, not lambdas, for the
+    loss, activations and callbacks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm import StackedLSTMRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((64, 5, 2))
+    >>> y = X[:, -1, 0]
+    >>> reg = StackedLSTMRegressor(units=(4, 3), epochs=1, random_state=0)
+    >>> reg.fit(X, y).predict(X[:3]).shape
+    (3,)
+    """
+
+    _parameter_constraints: dict = {
+        **SciKerasLSTMBase._parameter_constraints,
+        "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "num_layers": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        units=50,
+        *,
+        num_layers=2,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        optimizer="adam",
+        learning_rate=None,
+        loss="mse",
+        epochs=50,
+        batch_size=32,
+        validation_split=0.0,
+        early_stopping=False,
+        patience=10,
+        callbacks=None,
+        shuffle=True,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        standardize_target=True,
+        steps_per_execution=32,
+        jit_compile="auto",
+        predict_backend="auto",
+        **kwargs,
+    ):
+        super().__init__(
+            units=units,
+            activation=activation,
+            recurrent_activation=recurrent_activation,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            loss=loss,
+            epochs=epochs,
+            batch_size=batch_size,
+            validation_split=validation_split,
+            early_stopping=early_stopping,
+            patience=patience,
+            callbacks=callbacks,
+            shuffle=shuffle,
+            random_state=random_state,
+            verbose=verbose,
+            warm_start=warm_start,
+            standardize_target=standardize_target,
+            steps_per_execution=steps_per_execution,
+            jit_compile=jit_compile,
+            predict_backend=predict_backend,
+            **kwargs,
+        )
+        self.num_layers = num_layers
+
+    def _network_kwargs(self):
+        units = _units_tuple(self, self.units)
+        if isinstance(self.units, Integral):
+            units = units * self.num_layers
+        return {"units": units}
+
+
+class BiLSTMRegressor(SciKerasLSTMBase):
+    """A bidirectional LSTM and a linear head.
+
+    Each window is read forward (oldest step first) and backward by two LSTM
+    layers whose final states are merged. Both directions see only the window
+    itself, rows up to the current one, so there is no look-ahead.
+
+    Parameters
+    ----------
+    units : int or tuple of int, default=50
+        Cells per direction; a tuple stacks several bidirectional layers.
+
+    merge_mode : {"concat", "sum", "mul", "ave"}, default="concat"
+        How the two directions are merged, as in
+        :class:`keras.layers.Bidirectional`.
+
+    activation : str, default="tanh"
+        Activation of the cell candidate and output (Keras name). The tutorial
+        uses "relu"; "tanh" is what Keras and the fast paths expect.
+
+    recurrent_activation : str, default="sigmoid"
+        Activation of the input, forget and output gates (Keras name).
+
+    dropout : float, default=0.0
+        Fraction of the inputs dropped at each step, during training only.
+
+    recurrent_dropout : float, default=0.0
+        Fraction of the recurrent state dropped at each step, during training
+        only. It rules out the fused cuDNN kernel on a GPU.
+
+    optimizer : str or keras.optimizers.Optimizer, default="adam"
+        Optimizer name or instance; its arguments can be routed with
+        ``optimizer__<name>``.
+
+    learning_rate : float or None, default=None
+        Learning rate of the optimizer. None keeps the optimizer's own (0.001
+        for Adam).
+
+    loss : str or keras.losses.Loss, default="mse"
+        Training loss, on the standardised target when
+        ``standardize_target=True``.
+
+    epochs : int, default=50
+        Number of passes over the training windows.
+
+    batch_size : int, default=32
+        Number of windows per gradient step.
+
+    validation_split : float, default=0.0
+        Fraction of the training windows held out to report ``val_loss``. Keras
+        holds out the *last* windows, the most recent ones, which are then
+        never trained on; keep 0 unless you monitor or stop early.
+
+    early_stopping : bool, default=False
+        Stop when the monitored loss (``val_loss`` with a validation split,
+        else ``loss``) has not improved for ``patience`` epochs, and restore the
+        best weights.
+
+    patience : int, default=10
+        Epochs without improvement before early stopping.
+
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Extra Keras callbacks for training.
+
+    shuffle : bool, default=True
+        Shuffle the windows between epochs. Each window carries its own
+        history, so this does not leak the future; cross-validation splits
+        must still be time-ordered.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the weight initialisation, dropout and shuffling. With an int,
+        two fits on the same data give identical predictions on a CPU.
+
+    verbose : int, default=0
+        Keras's verbosity: 0 silent, 1 progress bar, 2 one line per epoch.
+
+    warm_start : bool, default=False
+        Keep training the fitted network on the next call of ``fit`` instead
+        of starting from fresh weights.
+
+    standardize_target : bool, default=True
+        Train on ``(y - mean) / std`` (per output, from the training targets)
+        and map predictions back, so that unscaled targets such as degrees or
+        megawatts train well without a scaler around the estimator.
+
+    steps_per_execution : int, default=32
+        Batches that Keras runs per call into the compiled training step. A
+        small LSTM's step is dominated by that call's overhead.
+
+    jit_compile : bool or "auto", default="auto"
+        Compile the training step with XLA. "auto" uses XLA on a CPU-only
+        machine when training runs 500 steps (epochs x batches) or more, where
+        it pays for its few seconds of compilation, and leaves it to Keras on
+        an accelerator, which keeps the fused cuDNN kernel on a GPU.
+
+    predict_backend : {"auto", "numpy", "keras"}, default="auto"
+        How :meth:`predict` runs the network. "numpy" uses :mod:`sklstm.gates`
+        (same values, no Keras overhead per call); "keras" uses
+        ``model_.predict``; "auto" uses NumPy for up to 1024 windows when the
+        activations allow it.
+
+    **kwargs : dict
+        SciKeras's routed parameters: ``model__<name>`` (passed to the network
+        builder), ``optimizer__<name>``, ``loss__<name>``, ``compile__<name>``,
+        ``fit__<name>``, ``predict__<name>``, ``callbacks__<name>``.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The fitted network.
+
+    history_ : dict of str to list of float
+        Per-epoch training history: ``loss``, and ``val_loss`` with a
+        validation split.
+
+    n_features_in_ : int
+        ``X.shape[1]`` seen during :term:`fit`, scikit-learn's meaning: the
+        number of time steps of the windows.
+
+    sequence_shape_ : tuple of int
+        ``(n_timesteps, n_features)`` of one window seen during :term:`fit`;
+        :meth:`predict` requires the same.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the columns of a 2-D DataFrame ``X`` seen during :term:`fit`.
+        Defined only when `X` has feature names that are all strings.
+
+    n_outputs_ : int
+        Number of outputs (columns of ``y``).
+
+    See Also
+    --------
+    LSTMRegressor : A single forward LSTM layer.
+    StackedLSTMRegressor : Several LSTM layers.
+
+    Notes
+    -----
+    Input: ``X`` of shape ``(n_samples, n_timesteps, n_features)``, or
+    ``(n_samples, n_timesteps)`` meaning one feature. Time steps holding NaN
+    (the windower's padding, missing values) are masked: the LSTM skips them and
+    carries its state over. Every training window needs one observed step.
+
+    With an int ``random_state``, :meth:`fit` calls
+    :func:`keras.utils.set_random_seed`, which seeds Python's, NumPy's and
+    the backend's global generators: a process-wide side effect.
+
+    The estimator pickles (with the Keras model inside) as long as its
+    parameters do: pass named functions or Keras classes, not lambdas, for the
+    loss, activations and callbacks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm import BiLSTMRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((64, 5, 2))
+    >>> y = X[:, -1, 0]
+    >>> reg = BiLSTMRegressor(units=4, epochs=1, random_state=0).fit(X, y)
+    >>> reg.predict(X[:3]).shape
+    (3,)
+    """
+
+    _parameter_constraints: dict = {
+        **SciKerasLSTMBase._parameter_constraints,
+        "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "merge_mode": [StrOptions({"concat", "sum", "mul", "ave"})],
+    }
+
+    def __init__(
+        self,
+        units=50,
+        *,
+        merge_mode="concat",
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        optimizer="adam",
+        learning_rate=None,
+        loss="mse",
+        epochs=50,
+        batch_size=32,
+        validation_split=0.0,
+        early_stopping=False,
+        patience=10,
+        callbacks=None,
+        shuffle=True,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        standardize_target=True,
+        steps_per_execution=32,
+        jit_compile="auto",
+        predict_backend="auto",
+        **kwargs,
+    ):
+        super().__init__(
+            units=units,
+            activation=activation,
+            recurrent_activation=recurrent_activation,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            loss=loss,
+            epochs=epochs,
+            batch_size=batch_size,
+            validation_split=validation_split,
+            early_stopping=early_stopping,
+            patience=patience,
+            callbacks=callbacks,
+            shuffle=shuffle,
+            random_state=random_state,
+            verbose=verbose,
+            warm_start=warm_start,
+            standardize_target=standardize_target,
+            steps_per_execution=steps_per_execution,
+            jit_compile=jit_compile,
+            predict_backend=predict_backend,
+            **kwargs,
+        )
+        self.merge_mode = merge_mode
+
+    def _network_kwargs(self):
+        return {
+            "units": _units_tuple(self, self.units),
+            "bidirectional": True,
+            "merge_mode": self.merge_mode,
+        }

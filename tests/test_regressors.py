@@ -1,0 +1,514 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Tests for LSTMRegressor, StackedLSTMRegressor and BiLSTMRegressor."""
+
+import copy
+import inspect
+import pickle
+import re
+
+import cloudpickle
+import joblib
+import keras
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone, is_regressor
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import (
+    GridSearchCV,
+    RandomizedSearchCV,
+    TimeSeriesSplit,
+    cross_validate,
+)
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import get_tags
+
+from sklstm import (
+    BiLSTMRegressor,
+    LSTMRegressor,
+    SequenceWindower,
+    StackedLSTMRegressor,
+    _networks,
+    gates,
+    make_lstm_pipeline,
+    make_supervised,
+    recursive_forecast,
+)
+
+REGRESSORS = [LSTMRegressor, StackedLSTMRegressor, BiLSTMRegressor]
+FAST = dict(units=3, epochs=2, batch_size=32, random_state=0)
+
+
+def _series(n=160, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    return 20 + 5 * np.sin(2 * np.pi * t / 12) + 0.5 * rng.standard_normal(n)
+
+
+@pytest.fixture(scope="module")
+def windows():
+    X, y = make_supervised(_series(), horizon=1)
+    return SequenceWindower(6).fit_transform(X), y
+
+
+@pytest.fixture(scope="module")
+def fitted(windows):
+    """One fitted LSTMRegressor, shared by the read-only tests."""
+    X, y = windows
+    return LSTMRegressor(**{**FAST, "epochs": 3}).fit(X, y)
+
+
+# --- parameters -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_regressor_defaults_and_get_params_round_trip(cls):
+    est = cls()
+    params = est.get_params()
+    assert params["units"] == 50
+    assert params["activation"] == "tanh" and params["optimizer"] == "adam"
+    assert params["random_state"] is None and params["warm_start"] is False
+    assert cls(**params).get_params() == params
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_regressor_clone_keeps_every_parameter_including_routed(cls):
+    est = cls(units=4, dropout=0.1, optimizer__beta_1=0.8, fit__validation_freq=2)
+    cloned = clone(est)
+    assert cloned.get_params() == est.get_params()
+    assert cloned.optimizer__beta_1 == 0.8
+
+
+def test_regressor_set_params_suggests_routed_spelling():
+    msg = "Invalid parameter 'optimizer_beta_1' for estimator LSTMRegressor. Did you "
+    with pytest.raises(ValueError, match=re.escape(msg + "mean 'optimizer__beta_1'?")):
+        LSTMRegressor().set_params(optimizer_beta_1=0.5)
+    with pytest.raises(ValueError, match=re.escape("Did you mean 'dropout'?")):
+        LSTMRegressor().set_params(dropuot=0.5)
+    assert LSTMRegressor().set_params(optimizer__beta_1=0.5).optimizer__beta_1 == 0.5
+
+
+def test_regressor_tags():
+    tags = get_tags(LSTMRegressor())
+    assert is_regressor(LSTMRegressor())
+    assert tags.input_tags.three_d_array and tags.input_tags.two_d_array
+    assert tags.input_tags.allow_nan
+    assert tags.non_deterministic
+    assert not get_tags(LSTMRegressor(random_state=0)).non_deterministic
+
+
+def test_regressor_shared_docstring_entries_are_identical():
+    def entries(cls):
+        doc = inspect.getdoc(cls)
+        params = doc.split("Parameters\n----------\n")[1].split("Attributes\n")[0]
+        # Split into entries at unindented lines; drop the per-class ones.
+        blocks = re.split(r"\n(?=\S)", params.strip())
+        return {b.split(" :")[0]: b for b in blocks}
+
+    first, *others = (entries(cls) for cls in REGRESSORS)
+    shared = set(first) - {"units"}
+    assert "epochs" in shared and "random_state" in shared
+    for other in others:
+        for name in shared:
+            assert other[name] == first[name], name
+
+
+# --- fit and predict ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_regressor_fit_predict_and_numpy_path_equals_keras(cls, windows):
+    X, y = windows
+    est = cls(**FAST).fit(X, y)
+    assert est.predict(X).shape == (len(X),)
+    # The NumPy forward pass through sklstm.gates equals Keras's predict.
+    X32 = np.asarray(X, dtype=np.float32)
+    keras_out = est.model_.predict(X32, verbose=0)
+    assert_allclose(_networks.numpy_forward(est.model_, X32), keras_out, atol=1e-5)
+    by_numpy = est.set_params(predict_backend="numpy").predict(X)
+    by_keras = est.set_params(predict_backend="keras").predict(X)
+    assert_allclose(by_numpy, by_keras, rtol=1e-5, atol=1e-5 * np.std(y))
+    assert by_numpy.dtype == np.float64
+
+
+def test_regressor_2d_x_means_one_feature(windows):
+    X, y = windows
+    est = LSTMRegressor(**FAST).fit(X[:, :, 0], y)
+    assert est.sequence_shape_ == (6, 1)
+    assert est.n_features_in_ == 6
+    assert_allclose(est.predict(X[:, :, 0]), est.predict(X))
+
+
+def test_regressor_multi_output_y():
+    X, Y = make_supervised(_series(), horizon=range(1, 4))
+    Xw = SequenceWindower(5).fit_transform(X)
+    est = LSTMRegressor(**FAST).fit(Xw, Y)
+    assert est.n_outputs_ == 3
+    assert est.predict(Xw).shape == (len(Xw), 3)
+    est1 = LSTMRegressor(**FAST).fit(Xw, Y[:, :1])
+    assert est1.predict(Xw).shape == (len(Xw), 1)
+
+
+def test_regressor_records_fitted_attributes(fitted, windows):
+    X, _ = windows
+    assert isinstance(fitted.model_, keras.Model)
+    assert len(fitted.history_["loss"]) == 3
+    assert fitted.n_features_in_ == X.shape[1]
+    assert fitted.sequence_shape_ == X.shape[1:]
+
+
+def test_regressor_learns(windows):
+    X, y = windows
+    est = LSTMRegressor(units=8, epochs=10, learning_rate=0.02, random_state=0)
+    est.fit(X, y)
+    loss = est.history_["loss"]
+    assert loss[-1] < 0.5 * loss[0]
+
+
+def test_regressor_validation_split_reports_val_loss(windows):
+    X, y = windows
+    est = LSTMRegressor(**FAST, validation_split=0.25).fit(X, y)
+    assert len(est.history_["val_loss"]) == 2
+
+
+def test_regressor_early_stopping_stops(windows):
+    X, y = windows
+    est = LSTMRegressor(
+        units=3, epochs=40, random_state=0, early_stopping=True, patience=0,
+        learning_rate=0.5,
+    )  # fmt: skip
+    est.fit(X, y)
+    assert len(est.history_["loss"]) < 40
+
+
+def test_regressor_masks_nan_steps(fitted, windows):
+    X, _ = windows
+    # Row 0 is padded with NaN except its last step: the network must read that
+    # step alone, as an LSTM over a one-step sequence from the zero state.
+    assert np.isnan(X[0, :-1]).all() and not np.isnan(X[0, -1]).any()
+    layer = _networks.lstm_layers(fitted.model_)[0]
+    h = gates.lstm_forward(
+        X[:1, -1:].astype(np.float32), gates.LSTMWeights.from_keras(layer)
+    )
+    kernel, bias = fitted.model_.get_layer("head").get_weights()
+    expected = fitted.target_encoder_.inverse_transform(h @ kernel + bias)
+    assert_allclose(fitted.predict(X[:1]), expected, rtol=1e-5)
+    assert np.isfinite(fitted.predict(X)).all()
+
+
+def test_regressor_standardizes_target_by_default(windows):
+    X, y = windows
+    y_big = 1000.0 + 50.0 * y
+    scaled = LSTMRegressor(**FAST).fit(X, y_big).predict(X)
+    raw = LSTMRegressor(**FAST, standardize_target=False).fit(X, y_big).predict(X)
+    # Fresh weights predict ~0 in the training units; standardising starts at
+    # the mean of y, so even two epochs land in the right range.
+    assert abs(scaled.mean() - y_big.mean()) < y_big.std()
+    assert abs(raw.mean() - y_big.mean()) > 10 * y_big.std()
+
+
+def test_regressor_same_random_state_same_predictions(windows):
+    X, y = windows
+    a = LSTMRegressor(**FAST).fit(X, y).predict(X)
+    b = LSTMRegressor(**FAST).fit(X, y).predict(X)
+    c = LSTMRegressor(**{**FAST, "random_state": 1}).fit(X, y).predict(X)
+    assert_array_equal(a, b)
+    assert not np.allclose(a, c)
+
+
+def test_regressor_unseeded_fit_after_seeded_fit(windows):
+    # SciKeras's own seeding left TensorFlow in deterministic mode, after which
+    # an unseeded fit failed; ours must not.
+    X, y = windows
+    LSTMRegressor(**FAST).fit(X, y)
+    est = LSTMRegressor(**{**FAST, "random_state": None}).fit(X, y)
+    assert np.isfinite(est.predict(X)).all()
+
+
+def test_regressor_refit_starts_fresh_unless_warm_start(windows):
+    X, y = windows
+    est = LSTMRegressor(**FAST)
+    first = est.fit(X, y).history_["loss"][0]
+    assert est.fit(X, y).history_["loss"][0] == pytest.approx(first)
+    warm = LSTMRegressor(**FAST, warm_start=True).fit(X, y)
+    model = warm.model_
+    warm.fit(X, y)
+    assert warm.model_ is model
+    assert warm.history_["loss"][0] < first
+
+
+def test_regressor_fit_does_not_mutate_parameters(windows):
+    X, y = windows
+    callbacks = [keras.callbacks.TerminateOnNaN()]
+    est = LSTMRegressor(**FAST, callbacks=callbacks, early_stopping=True)
+    before = copy.deepcopy(est.get_params())
+    est.fit(X, y)
+    after = est.get_params()
+    assert after.keys() == before.keys()
+    assert len(est.callbacks) == 1 and est.callbacks is callbacks
+    for key in before:
+        if key != "callbacks":
+            assert after[key] == before[key], key
+
+
+def test_regressor_sample_weight_reaches_the_loss(windows):
+    X, y = windows
+    weights = np.where(np.arange(len(y)) < len(y) // 2, 10.0, 0.1)
+    plain = LSTMRegressor(**FAST).fit(X, y).predict(X)
+    weighted = LSTMRegressor(**FAST).fit(X, y, sample_weight=weights).predict(X)
+    assert not np.allclose(plain, weighted)
+
+
+def test_regressor_gate_activations(fitted, windows):
+    X, _ = windows
+    acts = fitted.gate_activations(X[:4])
+    assert set(acts) == {"input", "forget", "candidate", "output", "cell", "hidden"}
+    for value in acts.values():
+        assert value.shape == (4, 6, 3)
+    # Row 0 is padded: its gates are NaN there, its state stays zero.
+    assert np.isnan(acts["forget"][0, 0]).all()
+    assert_array_equal(acts["hidden"][0, 0], 0.0)
+    # The last hidden state is the LSTM's output.
+    layer = _networks.lstm_layers(fitted.model_)[0]
+    x, mask = np.nan_to_num(X[:4]).astype(np.float32), ~np.isnan(X[:4]).any(-1)
+    out = gates.lstm_forward(x, gates.LSTMWeights.from_keras(layer), mask=mask)
+    assert_allclose(acts["hidden"][:, -1], out, atol=1e-6)
+    gate_values = np.concatenate([acts[k].ravel() for k in ("input", "forget")])
+    gate_values = gate_values[~np.isnan(gate_values)]
+    assert gate_values.size and ((gate_values > 0) & (gate_values < 1)).all()
+
+
+# --- persistence ------------------------------------------------------------------
+
+
+def _round_trip(obj, how, tmp_path):
+    if how == "pickle":
+        return pickle.loads(pickle.dumps(obj))
+    if how == "cloudpickle":
+        return cloudpickle.loads(cloudpickle.dumps(obj))
+    joblib.dump(obj, tmp_path / "model.joblib")
+    return joblib.load(tmp_path / "model.joblib")
+
+
+@pytest.mark.parametrize("how", ["pickle", "cloudpickle", "joblib"])
+def test_regressor_fitted_pipeline_round_trips(how, tmp_path):
+    X, y = make_supervised(_series(), horizon=1)
+    pipe = make_lstm_pipeline(6, LSTMRegressor(**FAST)).fit(X, y)
+    restored = _round_trip(pipe, how, tmp_path)
+    assert_array_equal(restored.predict(X), pipe.predict(X))
+    restored[-1].predict_backend = "keras"
+    assert_allclose(restored.predict(X), pipe.predict(X), rtol=1e-5)
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_regressor_unfitted_clones_and_pickles(cls):
+    est = cls(units=4, optimizer__beta_1=0.8)
+    restored = pickle.loads(pickle.dumps(est))
+    assert restored.get_params() == est.get_params()
+    assert clone(restored).get_params() == est.get_params()
+
+
+# --- in scikit-learn's machinery ----------------------------------------------------
+
+
+def test_regressor_in_pipeline_and_transformed_target(windows):
+    X, y = make_supervised(_series(), horizon=1)
+    pipe = Pipeline(
+        [
+            ("scaler", StandardScaler()),
+            ("windower", SequenceWindower(6)),
+            ("regressor", LSTMRegressor(**FAST, standardize_target=False)),
+        ]
+    )
+    model = TransformedTargetRegressor(regressor=pipe, transformer=StandardScaler())
+    pred = model.fit(X, y).predict(X)
+    assert pred.shape == y.shape and np.isfinite(pred).all()
+
+
+def test_regressor_cross_validate_with_gap_one_prediction_per_row():
+    X, y = make_supervised(_series(), horizon=3)
+    pipe = make_lstm_pipeline(6, LSTMRegressor(**FAST))
+    cv = TimeSeriesSplit(n_splits=3, gap=2)
+    result = cross_validate(pipe, X, y, cv=cv, return_estimator=True)
+    assert np.isfinite(result["test_score"]).all()
+    for (_, test), fold_model in zip(cv.split(X), result["estimator"], strict=True):
+        assert fold_model.predict(X[test]).shape == (len(test),)
+
+
+def test_regressor_grid_search_over_routed_and_pipeline_params():
+    X, y = make_supervised(_series(120), horizon=1)
+    pipe = make_lstm_pipeline(4, LSTMRegressor(**FAST))
+    grid = {
+        "windower__window": [3, 5],
+        "regressor__units": [2],
+        "regressor__learning_rate": [0.01],
+    }
+    search = GridSearchCV(pipe, grid, cv=TimeSeriesSplit(n_splits=2)).fit(X, y)
+    assert search.best_params_["windower__window"] in (3, 5)
+    learning_rate = search.best_estimator_[-1].model_.optimizer.learning_rate
+    assert float(keras.ops.convert_to_numpy(learning_rate)) == pytest.approx(0.01)
+
+
+@pytest.mark.slow
+def test_regressor_randomized_search_in_worker_processes():
+    X, y = make_supervised(_series(120), horizon=1)
+    pipe = make_lstm_pipeline(4, LSTMRegressor(**FAST))
+    search = RandomizedSearchCV(
+        pipe,
+        {"windower__window": [3, 5], "regressor__units": [2, 3]},
+        n_iter=2,
+        cv=TimeSeriesSplit(n_splits=2),
+        n_jobs=2,
+        random_state=0,
+    ).fit(X, y)
+    assert len(search.cv_results_["params"]) == 2
+    assert search.predict(X).shape == y.shape
+
+
+# --- forecasting helpers -------------------------------------------------------------
+
+
+def test_make_lstm_pipeline_defaults():
+    pipe = make_lstm_pipeline(12)
+    assert [name for name, _ in pipe.steps] == ["scaler", "windower", "regressor"]
+    assert isinstance(pipe[-1], LSTMRegressor) and pipe[1].window == 12
+    assert not pipe[1].flatten
+    assert [n for n, _ in make_lstm_pipeline(3, scaler=None).steps][0] == "windower"
+
+
+def test_recursive_forecast_with_lstm_pipeline():
+    series = _series()
+    X, y = make_supervised(series)
+    pipe = make_lstm_pipeline(6, LSTMRegressor(**FAST)).fit(X, y)
+    forecast = recursive_forecast(pipe, series, steps=4)
+    assert forecast.shape == (4,)
+    # The first step is the plain one-step prediction from the last rows.
+    last = pipe.predict(series[-6:, None])[-1]
+    assert forecast[0] == pytest.approx(last)
+
+
+def test_recursive_forecast_errors():
+    from sklearn.linear_model import Ridge
+
+    series = np.arange(30.0)
+    X, Y = make_supervised(series, horizon=[1, 2])
+    pipe = make_lstm_pipeline(3, Ridge(), fill_value=0.0).fit(X, Y)
+    with pytest.raises(ValueError, match="expected a one-step estimator"):
+        recursive_forecast(pipe, series, steps=2)
+    with pytest.raises(ValueError, match=re.escape("expected steps as an int >= 1")):
+        recursive_forecast(pipe, series, steps=0)
+    with pytest.raises(ValueError, match="univariate history"):
+        recursive_forecast(pipe, np.zeros((5, 2)), steps=1)
+
+
+# --- bad input ---------------------------------------------------------------------
+
+
+def test_regressor_predict_before_fit():
+    with pytest.raises(NotFittedError, match="This LSTMRegressor instance is not"):
+        LSTMRegressor().predict(np.zeros((2, 3, 1)))
+
+
+def test_regressor_rejects_other_window_shape(fitted, windows):
+    X, _ = windows
+    msg = (
+        "X has 5 features, but LSTMRegressor is expecting 6 features as input: "
+        "LSTMRegressor was fitted on windows of 6 time step(s) and 1 feature(s), "
+        "X of shape (n_samples, 6, 1); got X of shape (4, 5, 1). Window the data "
+        "as in fit."
+    )
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        fitted.predict(X[:4, 1:])
+    with pytest.raises(ValueError, match=re.escape("got X of shape (4, 6, 2)")):
+        fitted.predict(np.concatenate([X[:4], X[:4]], axis=2))
+
+
+@pytest.mark.parametrize("shape", [(4, 3, 2, 1), (4,)])
+def test_regressor_rejects_wrong_dimensions(shape):
+    msg = (
+        "LSTMRegressor expected X of shape (n_samples, n_timesteps) or "
+        f"(n_samples, n_timesteps, n_features); got shape {shape}."
+    )
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        LSTMRegressor(**FAST).fit(np.zeros(shape), np.zeros(4))
+
+
+def test_regressor_rejects_y_of_another_length(windows):
+    X, y = windows
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        LSTMRegressor(**FAST).fit(X, y[:-1])
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_regressor_rejects_non_finite_y(bad, windows):
+    X, y = windows
+    y = y.copy()
+    y[7] = bad
+    msg = (
+        "LSTMRegressor expected finite y; got NaN or infinity in 1 row(s), first "
+        "at row 7. Drop those rows (and the matching rows of X) before fitting."
+    )
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        LSTMRegressor(**FAST).fit(X, y)
+
+
+def test_regressor_rejects_infinite_x(windows):
+    X, y = windows
+    X = np.array(X)
+    X[3, 2, 0] = np.inf
+    with pytest.raises(ValueError, match="Input X contains infinity"):
+        LSTMRegressor(**FAST).fit(X, y)
+
+
+def test_regressor_rejects_window_without_observed_step(windows):
+    X, y = windows
+    X = np.array(X)
+    X[[2, 9]] = np.nan
+    msg = (
+        "LSTMRegressor expected every training window to have at least one "
+        "observed time step (a step with no NaN); got 2 window(s) with none, at "
+        "row(s) [2, 9]."
+    )
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        LSTMRegressor(**FAST).fit(X, y)
+
+
+def test_regressor_rejects_non_numeric_x():
+    X = np.array([[["a"], ["b"]], [["c"], ["d"]]], dtype=object)
+    msg = "LSTMRegressor expected numeric X; got an array of dtype object"
+    with pytest.raises(TypeError, match=re.escape(msg)):
+        LSTMRegressor(**FAST).fit(X, [1.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    "cls, params, msg",
+    [
+        (LSTMRegressor, {"units": 0}, "The 'units' parameter of LSTMRegressor must be"),
+        (LSTMRegressor, {"epochs": 0}, "The 'epochs' parameter of LSTMRegressor must"),
+        (
+            StackedLSTMRegressor,
+            {"units": (4, 0)},
+            "StackedLSTMRegressor expected units as an int >= 1 or a non-empty "
+            "tuple of them, e.g. 50 or (64, 32); got (4, 0).",
+        ),
+        (
+            LSTMRegressor,
+            {"activation": "tanhh"},
+            "LSTMRegressor expected activation to be a Keras activation such as "
+            "'tanh', 'sigmoid', 'relu', 'hard_sigmoid' or 'linear'; got 'tanhh'.",
+        ),
+    ],
+)
+def test_regressor_rejects_bad_parameters(cls, params, msg, windows):
+    X, y = windows
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        cls(**{**FAST, **params}).fit(X, y)
+
+
+def test_regressor_rejects_unpicklable_loss(windows):
+    X, y = windows
+    msg = "LSTMRegressor expected a picklable loss, so that the fitted estimator can"
+    with pytest.raises(TypeError, match=re.escape(msg)):
+        LSTMRegressor(**FAST, loss=lambda a, b: (a - b) ** 2).fit(X, y)
