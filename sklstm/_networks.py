@@ -17,6 +17,7 @@ from keras import layers, ops
 from . import gates
 
 __all__ = [
+    "LinearSkip",
     "NaNMask",
     "build_lstm_network",
     "default_jit_compile",
@@ -51,6 +52,37 @@ class NaNMask(layers.Layer):
         return input_shape
 
 
+@keras.saving.register_keras_serializable(package="sklstm")
+class LinearSkip(layers.Layer):
+    """The observed inputs of the last step, or of the whole window, flattened.
+
+    Feeds a linear path around the LSTM to the head (as the "highway" of
+    LSTNet does), so that the network can express a linear autoregression,
+    e.g. the last observed value, exactly and extrapolate beyond the training
+    range; the LSTM learns what is left. Steps with a NaN contribute zeros:
+    like the LSTM, the path never reads a missing step.
+    """
+
+    def __init__(self, mode="last", **kwargs):
+        super().__init__(**kwargs)
+        self.mode = mode
+
+    def call(self, inputs):
+        observed = ops.logical_not(ops.any(ops.isnan(inputs), axis=-1, keepdims=True))
+        x = ops.where(observed, inputs, ops.zeros_like(inputs))
+        if self.mode == "last":
+            return x[:, -1, :]
+        return ops.reshape(x, (-1, x.shape[1] * x.shape[2]))
+
+    def compute_output_shape(self, input_shape):
+        if self.mode == "last":
+            return (input_shape[0], input_shape[2])
+        return (input_shape[0], input_shape[1] * input_shape[2])
+
+    def get_config(self):
+        return {**super().get_config(), "mode": self.mode}
+
+
 def build_lstm_network(
     input_shape,
     *,
@@ -63,6 +95,7 @@ def build_lstm_network(
     dropout=0.0,
     recurrent_dropout=0.0,
     mask_missing=True,
+    linear_skip=None,
 ):
     """Build an uncompiled LSTM network: (masking), LSTM layers, a Dense head.
 
@@ -86,6 +119,9 @@ def build_lstm_network(
     mask_missing : bool, default=True
         Put a :class:`NaNMask` in front, so that time steps holding NaN are
         skipped.
+    linear_skip : {"last", "window"} or None, default=None
+        Also feed the head, linearly, the last step's inputs or the whole
+        window's (:class:`LinearSkip`).
 
     Returns
     -------
@@ -109,6 +145,9 @@ def build_lstm_network(
                 lstm, merge_mode=merge_mode, name=f"bidirectional_{index}"
             )
         x = lstm(x)
+    if linear_skip is not None:
+        skip = LinearSkip(linear_skip, name="linear_skip")(inputs)
+        x = layers.Concatenate(name="lstm_and_skip")([x, skip])
     outputs = layers.Dense(int(n_outputs), name="head")(x)
     return keras.Model(inputs, outputs, name="sklstm_lstm")
 
@@ -203,8 +242,21 @@ def numpy_forward(model, X):
                 mask=mask,
                 return_sequences=layer.return_sequences,
             )
+    skip = _linear_skip(model, np.asarray(X, dtype=np.float32))
+    if skip is not None:
+        x = np.concatenate([x, skip], axis=1)
     kernel, bias = _head(model).get_weights()
     return x @ kernel + bias
+
+
+def _linear_skip(model, X):
+    """What the model's :class:`LinearSkip` layer gives for ``X``, or None."""
+    skips = [layer for layer in model.layers if isinstance(layer, LinearSkip)]
+    if not skips:
+        return None
+    observed = ~np.isnan(X).any(axis=-1, keepdims=True)
+    x = np.where(observed, X, 0).astype(X.dtype)
+    return x[:, -1, :] if skips[0].mode == "last" else x.reshape(len(x), -1)
 
 
 def gate_activations(model, X):

@@ -53,33 +53,52 @@ class LSTMRegressor(SciKerasLSTMBase):
         Fraction of the recurrent state dropped at each step, during training
         only. It rules out the fused cuDNN kernel on a GPU.
 
+    linear_skip : {"last", "window"} or None, default=None
+        Also feed the head, linearly, the last step's inputs ("last") or the
+        whole window ("window"), around the LSTM. The network can then express
+        a linear autoregression, such as the last observed value, exactly,
+        and extrapolate a trend beyond the training range; the LSTM learns
+        what is left. "last" helped on a smooth hourly series (MAE 0.27
+        against 0.35) and cost a little on a noisy daily one (2.22 against
+        2.18).
+
     optimizer : str or keras.optimizers.Optimizer, default="adam"
         Optimizer name or instance; its arguments can be routed with
         ``optimizer__<name>``.
 
-    learning_rate : float or None, default=None
-        Learning rate of the optimizer. None keeps the optimizer's own (0.001
-        for Adam).
+    learning_rate : float or None, default=0.01
+        Learning rate of the optimizer; None keeps the optimizer's own (0.001
+        for Adam, or that of an optimizer instance). 0.01 trained better than
+        0.001 on the real series of the benchmarks, with early stopping.
 
     loss : str or keras.losses.Loss, default="mse"
         Training loss, on the standardised target when
         ``standardize_target=True``.
 
-    epochs : int, default=50
-        Number of passes over the training windows.
+    epochs : int, default=100
+        Number of passes over the training windows; the most with
+        ``early_stopping=True``.
 
     batch_size : int, default=32
         Number of windows per gradient step.
 
     validation_split : float, default=0.0
-        Fraction of the training windows held out to report ``val_loss``. Keras
-        holds out the *last* windows, the most recent ones, which are then
-        never trained on; keep 0 unless you monitor or stop early.
+        Fraction of the training windows held out to report ``val_loss`` when
+        ``early_stopping=False``. Keras holds out the *last* windows, the most
+        recent ones, which are then never trained on.
 
-    early_stopping : bool, default=False
-        Stop when the monitored loss (``val_loss`` with a validation split,
-        else ``loss``) has not improved for ``patience`` epochs, and restore the
-        best weights.
+    early_stopping : bool, default=True
+        Choose the number of epochs on the data: train on all but the last
+        ``validation_fraction`` of the windows, stop when their loss
+        (``val_loss``) has not improved for ``patience`` epochs, then train
+        afresh on all windows, the most recent included, for the best number
+        of epochs (``best_epoch_``). Needs at least one held-out window, else
+        ``epochs`` are trained. With ``warm_start``, later fits train on
+        without it.
+
+    validation_fraction : float, default=0.1
+        Fraction of the windows, the most recent ones, held out for early
+        stopping.
 
     patience : int, default=10
         Epochs without improvement before early stopping.
@@ -136,7 +155,12 @@ class LSTMRegressor(SciKerasLSTMBase):
 
     history_ : dict of str to list of float
         Per-epoch training history: ``loss``, and ``val_loss`` with a
-        validation split.
+        validation split. With early stopping, the history of the monitored
+        run (``loss`` and ``val_loss``).
+
+    best_epoch_ : int
+        With early stopping, the number of epochs of the final training on
+        all windows. Defined only when early stopping ran.
 
     n_features_in_ : int
         ``X.shape[1]`` seen during :term:`fit`, scikit-learn's meaning: the
@@ -199,13 +223,15 @@ class LSTMRegressor(SciKerasLSTMBase):
         recurrent_activation="sigmoid",
         dropout=0.0,
         recurrent_dropout=0.0,
+        linear_skip=None,
         optimizer="adam",
-        learning_rate=None,
+        learning_rate=0.01,
         loss="mse",
-        epochs=50,
+        epochs=100,
         batch_size=32,
         validation_split=0.0,
-        early_stopping=False,
+        early_stopping=True,
+        validation_fraction=0.1,
         patience=10,
         callbacks=None,
         shuffle=True,
@@ -224,6 +250,7 @@ class LSTMRegressor(SciKerasLSTMBase):
             recurrent_activation=recurrent_activation,
             dropout=dropout,
             recurrent_dropout=recurrent_dropout,
+            linear_skip=linear_skip,
             optimizer=optimizer,
             learning_rate=learning_rate,
             loss=loss,
@@ -231,6 +258,7 @@ class LSTMRegressor(SciKerasLSTMBase):
             batch_size=batch_size,
             validation_split=validation_split,
             early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
             patience=patience,
             callbacks=callbacks,
             shuffle=shuffle,
@@ -278,33 +306,52 @@ class StackedLSTMRegressor(SciKerasLSTMBase):
         Fraction of the recurrent state dropped at each step, during training
         only. It rules out the fused cuDNN kernel on a GPU.
 
+    linear_skip : {"last", "window"} or None, default=None
+        Also feed the head, linearly, the last step's inputs ("last") or the
+        whole window ("window"), around the LSTM. The network can then express
+        a linear autoregression, such as the last observed value, exactly,
+        and extrapolate a trend beyond the training range; the LSTM learns
+        what is left. "last" helped on a smooth hourly series (MAE 0.27
+        against 0.35) and cost a little on a noisy daily one (2.22 against
+        2.18).
+
     optimizer : str or keras.optimizers.Optimizer, default="adam"
         Optimizer name or instance; its arguments can be routed with
         ``optimizer__<name>``.
 
-    learning_rate : float or None, default=None
-        Learning rate of the optimizer. None keeps the optimizer's own (0.001
-        for Adam).
+    learning_rate : float or None, default=0.01
+        Learning rate of the optimizer; None keeps the optimizer's own (0.001
+        for Adam, or that of an optimizer instance). 0.01 trained better than
+        0.001 on the real series of the benchmarks, with early stopping.
 
     loss : str or keras.losses.Loss, default="mse"
         Training loss, on the standardised target when
         ``standardize_target=True``.
 
-    epochs : int, default=50
-        Number of passes over the training windows.
+    epochs : int, default=100
+        Number of passes over the training windows; the most with
+        ``early_stopping=True``.
 
     batch_size : int, default=32
         Number of windows per gradient step.
 
     validation_split : float, default=0.0
-        Fraction of the training windows held out to report ``val_loss``. Keras
-        holds out the *last* windows, the most recent ones, which are then
-        never trained on; keep 0 unless you monitor or stop early.
+        Fraction of the training windows held out to report ``val_loss`` when
+        ``early_stopping=False``. Keras holds out the *last* windows, the most
+        recent ones, which are then never trained on.
 
-    early_stopping : bool, default=False
-        Stop when the monitored loss (``val_loss`` with a validation split,
-        else ``loss``) has not improved for ``patience`` epochs, and restore the
-        best weights.
+    early_stopping : bool, default=True
+        Choose the number of epochs on the data: train on all but the last
+        ``validation_fraction`` of the windows, stop when their loss
+        (``val_loss``) has not improved for ``patience`` epochs, then train
+        afresh on all windows, the most recent included, for the best number
+        of epochs (``best_epoch_``). Needs at least one held-out window, else
+        ``epochs`` are trained. With ``warm_start``, later fits train on
+        without it.
+
+    validation_fraction : float, default=0.1
+        Fraction of the windows, the most recent ones, held out for early
+        stopping.
 
     patience : int, default=10
         Epochs without improvement before early stopping.
@@ -361,7 +408,12 @@ class StackedLSTMRegressor(SciKerasLSTMBase):
 
     history_ : dict of str to list of float
         Per-epoch training history: ``loss``, and ``val_loss`` with a
-        validation split.
+        validation split. With early stopping, the history of the monitored
+        run (``loss`` and ``val_loss``).
+
+    best_epoch_ : int
+        With early stopping, the number of epochs of the final training on
+        all windows. Defined only when early stopping ran.
 
     n_features_in_ : int
         ``X.shape[1]`` seen during :term:`fit`, scikit-learn's meaning: the
@@ -425,13 +477,15 @@ class StackedLSTMRegressor(SciKerasLSTMBase):
         recurrent_activation="sigmoid",
         dropout=0.0,
         recurrent_dropout=0.0,
+        linear_skip=None,
         optimizer="adam",
-        learning_rate=None,
+        learning_rate=0.01,
         loss="mse",
-        epochs=50,
+        epochs=100,
         batch_size=32,
         validation_split=0.0,
-        early_stopping=False,
+        early_stopping=True,
+        validation_fraction=0.1,
         patience=10,
         callbacks=None,
         shuffle=True,
@@ -450,6 +504,7 @@ class StackedLSTMRegressor(SciKerasLSTMBase):
             recurrent_activation=recurrent_activation,
             dropout=dropout,
             recurrent_dropout=recurrent_dropout,
+            linear_skip=linear_skip,
             optimizer=optimizer,
             learning_rate=learning_rate,
             loss=loss,
@@ -457,6 +512,7 @@ class StackedLSTMRegressor(SciKerasLSTMBase):
             batch_size=batch_size,
             validation_split=validation_split,
             early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
             patience=patience,
             callbacks=callbacks,
             shuffle=shuffle,
@@ -508,33 +564,52 @@ class BiLSTMRegressor(SciKerasLSTMBase):
         Fraction of the recurrent state dropped at each step, during training
         only. It rules out the fused cuDNN kernel on a GPU.
 
+    linear_skip : {"last", "window"} or None, default=None
+        Also feed the head, linearly, the last step's inputs ("last") or the
+        whole window ("window"), around the LSTM. The network can then express
+        a linear autoregression, such as the last observed value, exactly,
+        and extrapolate a trend beyond the training range; the LSTM learns
+        what is left. "last" helped on a smooth hourly series (MAE 0.27
+        against 0.35) and cost a little on a noisy daily one (2.22 against
+        2.18).
+
     optimizer : str or keras.optimizers.Optimizer, default="adam"
         Optimizer name or instance; its arguments can be routed with
         ``optimizer__<name>``.
 
-    learning_rate : float or None, default=None
-        Learning rate of the optimizer. None keeps the optimizer's own (0.001
-        for Adam).
+    learning_rate : float or None, default=0.01
+        Learning rate of the optimizer; None keeps the optimizer's own (0.001
+        for Adam, or that of an optimizer instance). 0.01 trained better than
+        0.001 on the real series of the benchmarks, with early stopping.
 
     loss : str or keras.losses.Loss, default="mse"
         Training loss, on the standardised target when
         ``standardize_target=True``.
 
-    epochs : int, default=50
-        Number of passes over the training windows.
+    epochs : int, default=100
+        Number of passes over the training windows; the most with
+        ``early_stopping=True``.
 
     batch_size : int, default=32
         Number of windows per gradient step.
 
     validation_split : float, default=0.0
-        Fraction of the training windows held out to report ``val_loss``. Keras
-        holds out the *last* windows, the most recent ones, which are then
-        never trained on; keep 0 unless you monitor or stop early.
+        Fraction of the training windows held out to report ``val_loss`` when
+        ``early_stopping=False``. Keras holds out the *last* windows, the most
+        recent ones, which are then never trained on.
 
-    early_stopping : bool, default=False
-        Stop when the monitored loss (``val_loss`` with a validation split,
-        else ``loss``) has not improved for ``patience`` epochs, and restore the
-        best weights.
+    early_stopping : bool, default=True
+        Choose the number of epochs on the data: train on all but the last
+        ``validation_fraction`` of the windows, stop when their loss
+        (``val_loss``) has not improved for ``patience`` epochs, then train
+        afresh on all windows, the most recent included, for the best number
+        of epochs (``best_epoch_``). Needs at least one held-out window, else
+        ``epochs`` are trained. With ``warm_start``, later fits train on
+        without it.
+
+    validation_fraction : float, default=0.1
+        Fraction of the windows, the most recent ones, held out for early
+        stopping.
 
     patience : int, default=10
         Epochs without improvement before early stopping.
@@ -591,7 +666,12 @@ class BiLSTMRegressor(SciKerasLSTMBase):
 
     history_ : dict of str to list of float
         Per-epoch training history: ``loss``, and ``val_loss`` with a
-        validation split.
+        validation split. With early stopping, the history of the monitored
+        run (``loss`` and ``val_loss``).
+
+    best_epoch_ : int
+        With early stopping, the number of epochs of the final training on
+        all windows. Defined only when early stopping ran.
 
     n_features_in_ : int
         ``X.shape[1]`` seen during :term:`fit`, scikit-learn's meaning: the
@@ -655,13 +735,15 @@ class BiLSTMRegressor(SciKerasLSTMBase):
         recurrent_activation="sigmoid",
         dropout=0.0,
         recurrent_dropout=0.0,
+        linear_skip=None,
         optimizer="adam",
-        learning_rate=None,
+        learning_rate=0.01,
         loss="mse",
-        epochs=50,
+        epochs=100,
         batch_size=32,
         validation_split=0.0,
-        early_stopping=False,
+        early_stopping=True,
+        validation_fraction=0.1,
         patience=10,
         callbacks=None,
         shuffle=True,
@@ -680,6 +762,7 @@ class BiLSTMRegressor(SciKerasLSTMBase):
             recurrent_activation=recurrent_activation,
             dropout=dropout,
             recurrent_dropout=recurrent_dropout,
+            linear_skip=linear_skip,
             optimizer=optimizer,
             learning_rate=learning_rate,
             loss=loss,
@@ -687,6 +770,7 @@ class BiLSTMRegressor(SciKerasLSTMBase):
             batch_size=batch_size,
             validation_split=validation_split,
             early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
             patience=patience,
             callbacks=callbacks,
             shuffle=shuffle,

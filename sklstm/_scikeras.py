@@ -129,6 +129,7 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
         "recurrent_activation": [str, callable],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
+        "linear_skip": [StrOptions({"last", "window"}), None],
         "optimizer": "no_validation",
         "learning_rate": [Interval(Real, 0, None, closed="neither"), None],
         "loss": [str, callable],
@@ -136,6 +137,7 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "validation_split": [Interval(Real, 0, 1, closed="left")],
         "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "patience": [Interval(Integral, 0, None, closed="left")],
         "callbacks": [list, None],
         "shuffle": ["boolean"],
@@ -156,6 +158,7 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
         recurrent_activation,
         dropout,
         recurrent_dropout,
+        linear_skip,
         optimizer,
         learning_rate,
         loss,
@@ -163,6 +166,7 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
         batch_size,
         validation_split,
         early_stopping,
+        validation_fraction,
         patience,
         callbacks,
         shuffle,
@@ -193,8 +197,10 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
         self.recurrent_activation = recurrent_activation
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
+        self.linear_skip = linear_skip
         self.learning_rate = learning_rate
         self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
         self.patience = patience
         self.standardize_target = standardize_target
         self.steps_per_execution = steps_per_execution
@@ -226,6 +232,7 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
             "recurrent_activation": self.recurrent_activation,
             "dropout": self.dropout,
             "recurrent_dropout": self.recurrent_dropout,
+            "linear_skip": self.linear_skip,
             **model_params,  # routed model__* parameters win
         }
         model = _networks.build_lstm_network(
@@ -246,12 +253,11 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
 
     def _initialize_callbacks(self):
         super()._initialize_callbacks()
-        if self.early_stopping:
-            monitor = "val_loss" if self.validation_split > 0 else "loss"
-            stopper = keras.callbacks.EarlyStopping(
-                monitor=monitor, patience=self.patience, restore_best_weights=True
+        if getattr(self, "_stopping_run", False):
+            self._stopper = keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=self.patience
             )
-            self._fit_callbacks = [*self._fit_callbacks, stopper]
+            self._fit_callbacks = [*self._fit_callbacks, self._stopper]
 
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=True):
         if reset and X is not None and y is None:
@@ -405,8 +411,44 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
             Fitted estimator.
         """
         self._prepare_fit(X)
-        super().fit(X, y, sample_weight=sample_weight, **kwargs)
+        if not self._stops_early(X):
+            super().fit(X, y, sample_weight=sample_weight, **kwargs)
+            return self
+        # 1. Train on all but the last windows, monitoring the loss on those.
+        self._stopping_run = True
+        try:
+            super().fit(
+                X,
+                y,
+                sample_weight=sample_weight,
+                validation_split=self.validation_fraction,
+                **kwargs,
+            )
+        finally:
+            self._stopping_run = False
+        history, best_epoch = self.history_, self._stopper.best_epoch + 1
+        # 2. Train afresh on every window, the most recent ones included, for
+        #    the number of epochs that did best.
+        self._prepare_fit(X)
+        super().fit(X, y, sample_weight=sample_weight, epochs=best_epoch, **kwargs)
+        self.history_ = history
+        self.best_epoch_ = best_epoch
         return self
+
+    def _stops_early(self, X):
+        """Whether this fit runs the early-stopping holdout and refit."""
+        if not self.early_stopping:
+            return False
+        if self.validation_split > 0:
+            raise ValueError(
+                f"{type(self).__name__} expected validation_split=0 with "
+                f"early_stopping=True, which holds out validation_fraction="
+                f"{self.validation_fraction!r} of the windows itself; got "
+                f"validation_split={self.validation_split!r}. Set one of them."
+            )
+        if self.warm_start and self.initialized_:
+            return False  # keep training the fitted network, as asked
+        return int(_num_samples(X) * self.validation_fraction) >= 1
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None, **kwargs):

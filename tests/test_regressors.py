@@ -38,7 +38,7 @@ from sklstm import (
 )
 
 REGRESSORS = [LSTMRegressor, StackedLSTMRegressor, BiLSTMRegressor]
-FAST = dict(units=3, epochs=2, batch_size=32, random_state=0)
+FAST = dict(units=3, epochs=2, batch_size=32, random_state=0, early_stopping=False)
 
 
 def _series(n=160, seed=0):
@@ -70,6 +70,8 @@ def test_regressor_defaults_and_get_params_round_trip(cls):
     assert params["units"] == 50
     assert params["activation"] == "tanh" and params["optimizer"] == "adam"
     assert params["random_state"] is None and params["warm_start"] is False
+    assert params["learning_rate"] == 0.01 and params["early_stopping"] is True
+    assert params["epochs"] == 100 and params["linear_skip"] is None
     assert cls(**params).get_params() == params
 
 
@@ -173,14 +175,49 @@ def test_regressor_validation_split_reports_val_loss(windows):
     assert len(est.history_["val_loss"]) == 2
 
 
-def test_regressor_early_stopping_stops(windows):
+def test_regressor_early_stopping_refits_on_all_windows(windows):
+    X, y = windows
+    est = LSTMRegressor(units=3, epochs=30, patience=2, batch_size=10, random_state=0)
+    est.fit(X, y)
+    # The monitored run: trained on 90% of the windows, validated on the rest.
+    n_monitored = len(est.history_["loss"])
+    assert len(est.history_["val_loss"]) == n_monitored <= 30
+    assert 1 <= est.best_epoch_ <= n_monitored
+    # The final network trained best_epoch_ epochs on every window.
+    steps = int(keras.ops.convert_to_numpy(est.model_.optimizer.iterations))
+    assert steps == est.best_epoch_ * int(np.ceil(len(X) / 10))
+    again = LSTMRegressor(**est.get_params()).fit(X, y)
+    assert_array_equal(again.predict(X), est.predict(X))
+
+
+def test_regressor_early_stopping_stops_a_diverging_fit(windows):
     X, y = windows
     est = LSTMRegressor(
-        units=3, epochs=40, random_state=0, early_stopping=True, patience=0,
-        learning_rate=0.5,
-    )  # fmt: skip
-    est.fit(X, y)
+        units=3, epochs=40, patience=1, learning_rate=0.5, random_state=0
+    ).fit(X, y)
     assert len(est.history_["loss"]) < 40
+
+
+def test_regressor_early_stopping_with_validation_split_is_an_error(windows):
+    X, y = windows
+    msg = (
+        "LSTMRegressor expected validation_split=0 with early_stopping=True, "
+        "which holds out validation_fraction=0.1 of the windows itself; got "
+        "validation_split=0.2. Set one of them."
+    )
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        LSTMRegressor(units=2, validation_split=0.2).fit(X, y)
+
+
+@pytest.mark.parametrize("skip", ["last", "window"])
+def test_regressor_linear_skip_numpy_path_equals_keras(skip, windows):
+    X, y = windows
+    est = LSTMRegressor(**FAST, linear_skip=skip).fit(X, y)
+    assert est.model_.get_layer("linear_skip").mode == skip
+    X32 = np.asarray(X, dtype=np.float32)
+    keras_out = est.model_.predict(X32, verbose=0)
+    assert np.isfinite(keras_out).all()
+    assert_allclose(_networks.numpy_forward(est.model_, X32), keras_out, atol=1e-5)
 
 
 def test_regressor_masks_nan_steps(fitted, windows):
@@ -242,7 +279,7 @@ def test_regressor_refit_starts_fresh_unless_warm_start(windows):
 def test_regressor_fit_does_not_mutate_parameters(windows):
     X, y = windows
     callbacks = [keras.callbacks.TerminateOnNaN()]
-    est = LSTMRegressor(**FAST, callbacks=callbacks, early_stopping=True)
+    est = LSTMRegressor(**{**FAST, "early_stopping": True}, callbacks=callbacks)
     before = copy.deepcopy(est.get_params())
     est.fit(X, y)
     after = est.get_params()
