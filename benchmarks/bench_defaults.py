@@ -92,12 +92,15 @@ def main():
             start = time.perf_counter()
             maes = evaluate(model, X, y, target, folds)
             seconds = time.perf_counter() - start
-            naive = naive or maes
-            beats = all(m < n for m, n in zip(maes, naive, strict=True))
+            if naive is None:
+                naive, verdict = maes, "-"
+            else:
+                beats = all(m < n for m, n in zip(maes, naive, strict=True))
+                verdict = "yes" if beats else "no"
             rows.append(
                 f"| {name} ({target}, window {window}) | {label} | "
                 + " | ".join(f"{m:.3f}" for m in maes)
-                + f" | {np.mean(maes):.3f} | {'yes' if beats else 'no'} | "
+                + f" | {np.mean(maes):.3f} | {verdict} | "
                 f"{seconds:.0f} |"
             )
             print(rows[-1], flush=True)
