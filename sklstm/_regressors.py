@@ -68,7 +68,8 @@ class LSTMRegressor(SciKerasLSTMBase):
 
     learning_rate : float or None, default=0.01
         Learning rate of the optimizer; None keeps the optimizer's own (0.001
-        for Adam, or that of an optimizer instance). 0.01 trained better than
+        for Adam, or that of an optimizer instance), and a routed
+        ``optimizer__learning_rate`` takes precedence. 0.01 trained better than
         0.001 on the real series of the benchmarks, with early stopping.
 
     loss : str or keras.losses.Loss, default="mse"
@@ -321,7 +322,8 @@ class StackedLSTMRegressor(SciKerasLSTMBase):
 
     learning_rate : float or None, default=0.01
         Learning rate of the optimizer; None keeps the optimizer's own (0.001
-        for Adam, or that of an optimizer instance). 0.01 trained better than
+        for Adam, or that of an optimizer instance), and a routed
+        ``optimizer__learning_rate`` takes precedence. 0.01 trained better than
         0.001 on the real series of the benchmarks, with early stopping.
 
     loss : str or keras.losses.Loss, default="mse"
@@ -579,7 +581,8 @@ class BiLSTMRegressor(SciKerasLSTMBase):
 
     learning_rate : float or None, default=0.01
         Learning rate of the optimizer; None keeps the optimizer's own (0.001
-        for Adam, or that of an optimizer instance). 0.01 trained better than
+        for Adam, or that of an optimizer instance), and a routed
+        ``optimizer__learning_rate`` takes precedence. 0.01 trained better than
         0.001 on the real series of the benchmarks, with early stopping.
 
     loss : str or keras.losses.Loss, default="mse"

@@ -239,8 +239,14 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
             self.sequence_shape_, n_outputs=meta["n_outputs_"], **network
         )
         compile_kwargs = dict(compile_kwargs)
-        if self.learning_rate is not None:
-            compile_kwargs["optimizer"].learning_rate = self.learning_rate
+        # A fresh optimizer for every network: an instance the user passed is
+        # neither mutated nor shared between fits.
+        optimizer = compile_kwargs["optimizer"]
+        config = optimizer.get_config()
+        routed = hasattr(self, "optimizer__learning_rate")  # the more specific wins
+        if self.learning_rate is not None and not routed:
+            config["learning_rate"] = self.learning_rate
+        compile_kwargs["optimizer"] = type(optimizer).from_config(config)
         compile_kwargs.setdefault("steps_per_execution", self.steps_per_execution)
         if self.jit_compile == "auto":
             batches = -(-self._n_fit_samples // self.batch_size)

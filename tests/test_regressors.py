@@ -290,6 +290,27 @@ def test_regressor_fit_does_not_mutate_parameters(windows):
             assert after[key] == before[key], key
 
 
+def test_regressor_optimizer_instance_is_not_mutated_or_shared(windows):
+    X, y = windows
+    optimizer = keras.optimizers.SGD(learning_rate=0.5, momentum=0.5)
+    est = LSTMRegressor(**{**FAST, "early_stopping": True}, optimizer=optimizer)
+    est.fit(X, y)
+    assert est.optimizer is optimizer
+    assert float(keras.ops.convert_to_numpy(optimizer.learning_rate)) == 0.5
+    assert int(keras.ops.convert_to_numpy(optimizer.iterations)) == 0
+    used = est.model_.optimizer
+    assert used is not optimizer and isinstance(used, keras.optimizers.SGD)
+    assert float(keras.ops.convert_to_numpy(used.learning_rate)) == pytest.approx(0.01)
+    assert used.momentum == 0.5
+
+
+def test_regressor_routed_learning_rate_takes_precedence(windows):
+    X, y = windows
+    est = LSTMRegressor(**FAST, optimizer__learning_rate=0.003).fit(X, y)
+    learning_rate = keras.ops.convert_to_numpy(est.model_.optimizer.learning_rate)
+    assert float(learning_rate) == pytest.approx(0.003)
+
+
 def test_regressor_sample_weight_reaches_the_loss(windows):
     X, y = windows
     weights = np.where(np.arange(len(y)) < len(y) // 2, 10.0, 0.1)
