@@ -17,6 +17,7 @@ from keras import layers, ops
 from . import gates
 
 __all__ = [
+    "EpochProgress",
     "LinearSkip",
     "NaNMask",
     "build_lstm_network",
@@ -81,6 +82,19 @@ class LinearSkip(layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "mode": self.mode}
+
+
+class EpochProgress(keras.callbacks.Callback):
+    """Print one line per epoch to standard error: epoch, loss and val_loss."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        import sys
+
+        logs = logs or {}
+        parts = [f"epoch {epoch + 1}"] + [
+            f"{key} {value:.4f}" for key, value in logs.items() if "loss" in key
+        ]
+        print("  " + ", ".join(parts), file=sys.stderr, flush=True)
 
 
 def build_lstm_network(

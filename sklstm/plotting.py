@@ -1,0 +1,939 @@
+"""Plots of LSTM training, forecasts and gates, drawn with matplotlib.
+
+Four functions: the training history of a fitted regressor
+(:func:`plot_history`), a forecast against the observed series with its
+cross-validation folds and horizon (:func:`plot_forecast`), the diagram of the
+LSTM cell (:func:`plot_lstm_cell`) and the gates of a fitted network over one
+window (:func:`plot_gate_activations`).
+
+``import sklstm.plotting`` imports neither matplotlib nor Keras: matplotlib is
+imported when a function draws.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from ._validation import check_is_fitted
+
+__all__ = [
+    "plot_forecast",
+    "plot_gate_activations",
+    "plot_history",
+    "plot_lstm_cell",
+]
+
+#: Gates that :func:`plot_gate_activations` can draw, with their titles.
+_GATE_TITLES = {
+    "input": r"input gate $i_t$",
+    "forget": r"forget gate $f_t$",
+    "candidate": r"candidate $g_t$",
+    "output": r"output gate $o_t$",
+    "cell": r"cell state $c_t$",
+    "hidden": r"hidden state $h_t$",
+}
+
+
+# --- shared helpers -----------------------------------------------------------
+
+
+def _new_axes(ax, figsize):
+    """``ax`` itself, or the axes of a new figure of ``figsize``."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def _final_estimator(estimator):
+    """The estimator itself, or the last step of a Pipeline."""
+    return estimator[-1] if isinstance(estimator, Pipeline) else estimator
+
+
+def _check_fitted(func, estimator):
+    """Raise NotFittedError, naming ``func``, unless ``estimator`` is fitted."""
+    check_is_fitted(
+        estimator,
+        msg=(
+            f"{func} expected a fitted estimator; got an unfitted %(name)s. "
+            f"Call fit(X, y) on it first."
+        ),
+    )
+
+
+# --- plot_history -------------------------------------------------------------
+
+
+def _history_of(estimator):
+    """``(history, best_epoch, name)`` of an estimator, Pipeline, History or dict."""
+    final = _final_estimator(estimator)
+    if hasattr(final, "history_"):
+        name = type(final).__name__
+        _check_fitted("plot_history", final)
+        return final.history_, getattr(final, "best_epoch_", None), name
+    if isinstance(estimator, Mapping):
+        return estimator, None, None
+    if isinstance(getattr(estimator, "history", None), Mapping):
+        return estimator.history, None, None  # keras.callbacks.History
+    name = type(final).__name__
+    if not hasattr(final, "fit"):
+        raise TypeError(
+            f"plot_history expected a fitted sklstm regressor, a Pipeline ending "
+            f"in one, or a history dict; got {name}. Pass e.g. "
+            f"LSTMRegressor().fit(X, y)."
+        )
+    _check_fitted("plot_history", final)
+    raise TypeError(
+        f"plot_history expected an estimator that records its training in "
+        f"history_, such as LSTMRegressor; got {name}, which has no history_. "
+        f"Pass an sklstm regressor or a Pipeline ending in one."
+    )
+
+
+def _history_label(key):
+    """'loss' -> 'training loss', 'val_loss' -> 'validation loss'."""
+    if key.startswith("val_"):
+        return f"validation {key[4:]}"
+    return f"training {key}"
+
+
+def plot_history(estimator, *, ax=None, log_scale=False):
+    """Plot the training history of a fitted LSTM regressor, epoch by epoch.
+
+    One line per entry of ``history_``: the training ``loss`` and, when the
+    fit held out windows (``validation_split`` or early stopping), the
+    validation loss ``val_loss`` dashed in the same colour. With early
+    stopping, a dotted vertical line marks ``best_epoch_``, the number of
+    epochs of the final training on all windows. A validation loss that keeps
+    falling asks for more epochs; one that rises while the training loss
+    falls shows overfitting.
+
+    Parameters
+    ----------
+    estimator : estimator, Pipeline or dict
+        A fitted :class:`~sklstm.LSTMRegressor`,
+        :class:`~sklstm.StackedLSTMRegressor` or
+        :class:`~sklstm.BiLSTMRegressor`, a fitted
+        :class:`~sklearn.pipeline.Pipeline` whose last step is one, a
+        ``keras.callbacks.History``, or a history dict mapping names to
+        per-epoch values.
+
+    ax : matplotlib Axes, default=None
+        Axes to draw on. None draws on a new figure.
+
+    log_scale : bool, default=False
+        Use a logarithmic y axis, which shows late, small improvements.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The axes drawn on. Epochs count from 1 on the x axis.
+
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        If the estimator is not fitted.
+    TypeError
+        If the estimator has no ``history_``.
+    ValueError
+        If the history holds no epoch.
+
+    See Also
+    --------
+    LSTMRegressor : Its ``history_`` and ``best_epoch_`` are drawn.
+
+    Examples
+    --------
+    >>> from sklstm.plotting import plot_history
+    >>> ax = plot_history({"loss": [1.0, 0.5, 0.4], "val_loss": [1.1, 0.7, 0.8]})
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['training loss', 'validation loss']
+    """
+    history, best_epoch, name = _history_of(estimator)
+    history = {key: np.asarray(values, dtype=float) for key, values in history.items()}
+    if not history or not any(len(values) for values in history.values()):
+        raise ValueError(
+            f"plot_history expected a history with at least one epoch; got "
+            f"{dict(history)!r}. Fit the estimator with epochs >= 1."
+        )
+    from matplotlib.ticker import MaxNLocator
+
+    ax = _new_axes(ax, (6.4, 4.0))
+    # Training keys first, each validation key in its training key's colour.
+    train_keys = [key for key in history if not key.startswith("val_")]
+    colors = {key: f"C{i % 10}" for i, key in enumerate(train_keys)}
+    next_color = len(train_keys)
+    for key, values in history.items():
+        base = key[4:] if key.startswith("val_") else key
+        if base not in colors:
+            colors[base] = f"C{next_color % 10}"
+            next_color += 1
+        ax.plot(
+            np.arange(1, len(values) + 1),
+            values,
+            color=colors[base],
+            linestyle="--" if key.startswith("val_") else "-",
+            marker="o" if len(values) == 1 else None,
+            label=_history_label(key),
+        )
+    if best_epoch is not None:
+        ax.axvline(
+            best_epoch,
+            color="0.35",
+            linestyle=":",
+            label=f"best epoch ({best_epoch})",
+            gid="best_epoch",
+        )
+    if log_scale:
+        ax.set_yscale("log")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    ax.set_title("Training history" if name is None else f"Training history of {name}")
+    ax.legend()
+    return ax
+
+
+# --- plot_forecast ------------------------------------------------------------
+
+
+def _as_1d(name, y):
+    """A 1-D float array (and the Series, if any) from array-like ``y``."""
+    if isinstance(y, pd.DataFrame):
+        if y.shape[1] != 1:
+            raise ValueError(
+                f"plot_forecast expected {name} of shape (n_samples,); got a "
+                f"DataFrame of shape {y.shape}. Select one column, e.g. "
+                f"{name}.iloc[:, 0]."
+            )
+        y = y.iloc[:, 0]
+    series = y if isinstance(y, pd.Series) else None
+    values = np.asarray(y, dtype=float)
+    if values.ndim == 2 and values.shape[1] == 1:
+        values = values[:, 0]
+    if values.ndim != 1:
+        raise ValueError(
+            f"plot_forecast expected {name} of shape (n_samples,); got shape "
+            f"{values.shape}. Plot one output at a time, e.g. {name}[:, 0]."
+        )
+    return values, series
+
+
+def _extend_index(index, n_extra):
+    """``index`` continued by ``n_extra`` steps, or None if it cannot be."""
+    if isinstance(index, pd.DatetimeIndex):
+        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+        if freq is None:
+            return None
+        future = pd.date_range(index[-1], periods=n_extra + 1, freq=freq)[1:]
+        return index.append(future).rename(index.name)
+    if pd.api.types.is_numeric_dtype(index) and len(index) >= 2:
+        steps = np.diff(np.asarray(index, dtype=float))
+        if np.allclose(steps, steps[0]) and steps[0] > 0:
+            extra = index[-1] + steps[0] * np.arange(1, n_extra + 1)
+            values = np.concatenate([np.asarray(index), extra])
+            return pd.Index(values, name=index.name)
+    return None
+
+
+def _align(y_true, y_pred, index):
+    """Positions, x values and aligned values of the two series.
+
+    Returns ``(x, true, pred, true_pos, n_true)``: the x values of every point,
+    y_true and y_pred on those points (NaN where absent), the position in
+    ``x`` of each row of y_true, and the number of leading points that y_true
+    covers.
+    """
+    true, true_series = _as_1d("y_true", y_true)
+    pred, pred_series = _as_1d("y_pred", y_pred)
+    n_true, n_pred = len(true), len(pred)
+    if n_pred == 0:
+        raise ValueError(
+            "plot_forecast expected y_pred with at least one point; got an empty "
+            "y_pred. Pass the predictions to plot."
+        )
+    if index is None and true_series is not None and pred_series is not None:
+        t_index, p_index = true_series.index, pred_series.index
+        if not p_index[:n_true].equals(t_index):
+            # Align on the labels: y_pred may cover the test rows only.
+            for name, idx in (("y_true", t_index), ("y_pred", p_index)):
+                if not idx.is_unique:
+                    raise ValueError(
+                        f"plot_forecast expected {name} with a unique index to "
+                        f"align y_true and y_pred on; got duplicate labels "
+                        f"{list(idx[idx.duplicated()][:3])!r}. Pass arrays "
+                        f"aligned by position instead."
+                    )
+            x = t_index.union(p_index)
+            true = true_series.reindex(x).to_numpy(dtype=float)
+            pred = pred_series.reindex(x).to_numpy(dtype=float)
+            true_pos = x.get_indexer(t_index)
+            n_true = int(true_pos.max()) + 1 if n_true else 0
+            return x, true[:n_true], pred, true_pos, n_true
+    if n_pred < n_true:
+        raise ValueError(
+            f"plot_forecast expected y_pred at least as long as y_true (aligned "
+            f"from the first point, forecasts beyond the data at the end); got "
+            f"len(y_true)={n_true} and len(y_pred)={n_pred}. Pad y_pred with NaN "
+            f"where there is no prediction, or pass pandas Series to align on "
+            f"their index."
+        )
+    if index is not None:
+        x = pd.Index(index)
+        if len(x) != n_pred:
+            raise ValueError(
+                f"plot_forecast expected index with one position per point of "
+                f"y_pred ({n_pred}); got {len(x)}. Pass the x values of y_pred, "
+                f"forecast points included."
+            )
+    elif pred_series is not None:
+        x = pred_series.index
+    elif true_series is not None:
+        x = true_series.index
+        if n_pred > n_true:
+            x = _extend_index(x, n_pred - n_true)
+            if x is None:
+                raise ValueError(
+                    f"plot_forecast cannot extend the index of y_true "
+                    f"({type(true_series.index).__name__} without a regular "
+                    f"step) to the {n_pred - n_true} forecast point(s) of y_pred; "
+                    f"got len(y_true)={n_true} and len(y_pred)={n_pred}. Pass "
+                    f"index= with {n_pred} positions, or y_pred as a Series."
+                )
+    else:
+        x = pd.RangeIndex(n_pred)
+    return x, true, pred, np.arange(n_true), n_true
+
+
+def _is_datetime(x):
+    return isinstance(x, pd.DatetimeIndex | pd.PeriodIndex) or (
+        pd.api.types.is_datetime64_any_dtype(x)
+    )
+
+
+def _numeric_x(x):
+    """x values as floats in the units matplotlib plots them in."""
+    if isinstance(x, pd.PeriodIndex):
+        x = x.to_timestamp()
+    if _is_datetime(x):
+        from matplotlib.dates import date2num
+
+        x = pd.DatetimeIndex(x)
+        if x.tz is not None:  # matplotlib plots aware datetimes in UTC
+            x = x.tz_convert("UTC").tz_localize(None)
+        return date2num(x.to_numpy())
+    if pd.api.types.is_numeric_dtype(x):
+        return np.asarray(x, dtype=float)
+    return np.arange(len(x), dtype=float)  # categorical axis: 0, 1, ...
+
+
+def _edges(xnum):
+    """Boundaries halfway between neighbouring points, one more than points."""
+    if len(xnum) == 1:
+        return np.array([xnum[0] - 0.5, xnum[0] + 0.5])
+    mid = (xnum[1:] + xnum[:-1]) / 2
+    first = xnum[0] - (mid[0] - xnum[0])
+    last = xnum[-1] + (xnum[-1] - mid[-1])
+    return np.concatenate([[first], mid, [last]])
+
+
+def _test_folds(cv, X, n_rows):
+    """The test indices of each split of ``cv``."""
+    if hasattr(cv, "split"):
+        rows = np.arange(n_rows) if X is None else X
+        try:
+            splits = list(cv.split(rows))
+        except ValueError as exc:
+            raise ValueError(
+                f"plot_forecast could not split with cv={cv!r}: {exc} Pass X= "
+                f"(the rows that cv splits) or fewer splits."
+            ) from None
+    elif isinstance(cv, str | bytes) or not hasattr(cv, "__iter__"):
+        raise TypeError(
+            f"plot_forecast expected cv to be a splitter with a split method "
+            f"(e.g. TimeSeriesSplit) or a list of (train, test) index arrays; "
+            f"got {cv!r}. Pass one of them."
+        )
+    else:
+        splits = list(cv)
+    folds = []
+    for fold in splits:
+        try:
+            _, test = fold
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"plot_forecast expected each split of cv to be a (train, test) "
+                f"pair of index arrays; got {fold!r}. Pass cv.split(X) results "
+                f"or the splitter itself."
+            ) from None
+        test = np.asarray(test)
+        if test.dtype == bool:
+            test = np.flatnonzero(test)
+        test = np.sort(test.astype(int, copy=False))
+        if len(test) and (test[0] < 0 or test[-1] >= n_rows):
+            raise ValueError(
+                f"plot_forecast expected test indices between 0 and "
+                f"{n_rows - 1} (the rows of y_true); got indices from {test[0]} "
+                f"to {test[-1]}. Split the same rows that y_true holds."
+            )
+        folds.append(test)
+    return folds
+
+
+def _runs(positions):
+    """Split sorted positions into runs of consecutive ones."""
+    if len(positions) == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(positions) != 1) + 1
+    return np.split(positions, breaks)
+
+
+def plot_forecast(
+    y_true,
+    y_pred,
+    *,
+    index=None,
+    cv=None,
+    X=None,
+    horizon=None,
+    ax=None,
+    labels=("actual", "predicted"),
+):
+    """Plot a forecast against the observed series.
+
+    ``y_pred`` is drawn against ``y_true`` point by point, starting at the
+    first point. It may run further than ``y_true``: its extra points are
+    forecasts beyond the data, and they are shaded as the forecast horizon.
+    NaN values leave gaps, so predictions for the test rows only are a
+    ``y_pred`` that is NaN elsewhere. Optionally the test folds of a
+    cross-validation are shaded in alternating tones and numbered.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        The observed series. A pandas Series gives the x axis its index.
+
+    y_pred : array-like of shape (n_samples,) or (n_samples + n_future,)
+        The predictions, aligned with ``y_true`` from its first point; the
+        last ``n_future`` values, if any, are forecasts beyond ``y_true``.
+        When both are pandas Series and the first ``n_samples`` labels of
+        ``y_pred`` are not those of ``y_true``, the two are aligned on their
+        labels instead, so a ``y_pred`` indexed by the test rows only works.
+
+    index : array-like of shape (n_samples + n_future,), default=None
+        x values of the points of ``y_pred`` (those of ``y_true`` are the
+        first ``n_samples``). None uses the index of ``y_pred`` if it is a
+        Series, else that of ``y_true`` if it is a Series (continued by its
+        frequency or step for the forecast points), else ``0, 1, ...``.
+
+    cv : cross-validation splitter or iterable of (train, test), default=None
+        Shade the test rows of each split: a splitter with a ``split`` method
+        such as :class:`~sklearn.model_selection.TimeSeriesSplit`, or a list
+        of ``(train, test)`` index arrays. Indices are positions in
+        ``y_true``. None shades no fold.
+
+    X : array-like of shape (n_samples, ...), default=None
+        The data that ``cv`` splits. None splits the ``n_samples`` rows of
+        ``y_true``, which is all that time-ordered splitters look at.
+
+    horizon : int, default=None
+        Number of final points of ``y_pred`` that are forecasts, shaded as the
+        forecast horizon; at least ``n_future``. Use it to shade the end of a
+        ``y_pred`` that has observed values to compare with. None means
+        ``n_future`` (no shading when ``y_pred`` is no longer than
+        ``y_true``).
+
+    ax : matplotlib Axes, default=None
+        Axes to draw on. None draws on a new figure.
+
+    labels : tuple of (str, str), default=("actual", "predicted")
+        Legend labels of ``y_true`` and ``y_pred``.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The axes drawn on. The shaded spans have the ``gid``
+        ``"fold_<k>"`` (k from 0) and ``"horizon"``; each covers its points
+        and half the gap to their neighbours.
+
+    Raises
+    ------
+    ValueError
+        If the lengths of ``y_true``, ``y_pred`` and ``index`` do not match,
+        if ``horizon`` is out of range, or if ``cv`` splits other rows.
+    TypeError
+        If ``cv`` is neither a splitter nor an iterable of splits, or
+        ``horizon`` is not an int.
+
+    See Also
+    --------
+    sklstm.recursive_forecast : Forecasts several steps beyond the data.
+    sklearn.model_selection.TimeSeriesSplit : Time-ordered test folds.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.model_selection import TimeSeriesSplit
+    >>> from sklstm.plotting import plot_forecast
+    >>> y = np.sin(np.arange(40) / 4)
+    >>> y_pred = np.concatenate([y + 0.1, [0.5, 0.6, 0.7]])  # 3 steps ahead
+    >>> ax = plot_forecast(y, y_pred, cv=TimeSeriesSplit(n_splits=3))
+    >>> sorted(patch.get_gid() for patch in ax.patches)
+    ['fold_0', 'fold_1', 'fold_2', 'horizon']
+    """
+    if isinstance(labels, str) or len(labels) != 2:
+        raise ValueError(
+            f"plot_forecast expected labels to be a pair of strings (for "
+            f"y_true and y_pred); got {labels!r}. Pass e.g. labels=('actual', "
+            f"'predicted')."
+        )
+    x, true, pred, true_pos, n_true = _align(y_true, y_pred, index)
+    n_points = len(x)
+    n_future = n_points - n_true
+    if horizon is None:
+        horizon = n_future
+    elif not isinstance(horizon, Integral) or isinstance(horizon, bool):
+        raise TypeError(
+            f"plot_forecast expected horizon to be an int (the number of final "
+            f"points of y_pred that are forecasts); got {horizon!r}. Pass e.g. "
+            f"horizon=7."
+        )
+    elif not n_future <= horizon <= n_points:
+        raise ValueError(
+            f"plot_forecast expected horizon between {n_future} (the points of "
+            f"y_pred beyond y_true) and {n_points} (all of y_pred); got "
+            f"horizon={horizon!r}. Pass the number of final points that are "
+            f"forecasts."
+        )
+    folds = [] if cv is None else _test_folds(cv, X, len(true_pos))
+
+    ax = _new_axes(ax, (8.0, 3.6))
+    x_plot = x.to_timestamp() if isinstance(x, pd.PeriodIndex) else x
+    if not (isinstance(x_plot, pd.Index) and pd.api.types.is_numeric_dtype(x_plot)):
+        x_plot = np.asarray(x_plot)
+    ax.plot(x_plot[:n_true], true, color="C0", label=labels[0])
+    ax.plot(x_plot, pred, color="C1", linestyle="--", label=labels[1])
+
+    edges = _edges(_numeric_x(x))
+    from matplotlib.transforms import blended_transform_factory
+
+    top = blended_transform_factory(ax.transData, ax.transAxes)
+    fold_label = "test folds"
+    for k, test in enumerate(folds):
+        for run in _runs(np.unique(true_pos[test])):
+            ax.axvspan(
+                edges[run[0]],
+                edges[run[-1] + 1],
+                color="C2",
+                alpha=0.12 if k % 2 == 0 else 0.24,
+                linewidth=0,
+                label=fold_label,
+                gid=f"fold_{k}",
+            )
+            fold_label = None  # one legend entry for all folds
+        if len(test):
+            middle = (edges[true_pos[test[0]]] + edges[true_pos[test[-1]] + 1]) / 2
+            ax.text(
+                middle, 0.97, f"fold {k + 1}", transform=top, ha="center",
+                va="top", fontsize="small", color="0.3",
+            )  # fmt: skip
+    if horizon:
+        ax.axvspan(
+            edges[n_points - horizon],
+            edges[n_points],
+            color="C3",
+            alpha=0.12,
+            linewidth=0,
+            label="forecast horizon",
+            gid="horizon",
+        )
+    series = y_true if isinstance(y_true, pd.Series) else None
+    name = getattr(x, "name", None)
+    if _is_datetime(x):
+        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+        locator = AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    ax.set_xlabel(str(name) if name is not None else "time")
+    if series is not None and series.name is not None:
+        ax.set_ylabel(str(series.name))
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+# --- plot_lstm_cell -----------------------------------------------------------
+
+
+def plot_lstm_cell(*, ax=None):
+    """Draw the structure of one LSTM cell: its gates and what flows between.
+
+    The cell state ``c`` runs along the top, touched only by the forget
+    product and the input sum; ``x_t`` and ``h_{t-1}`` enter at the bottom,
+    feed the four gates (forget ``f``, input ``i`` and output ``o`` through
+    the sigmoid ``sigma``, the candidate ``g`` through ``tanh``), and
+    ``h_t = o_t * tanh(c_t)`` leaves on the right, to the next step and as
+    the output. Yellow boxes are layers with weights, pink circles are
+    element-wise operations::
+
+        f_t = sigma(x_t W_f + h_{t-1} U_f + b_f)
+        i_t = sigma(x_t W_i + h_{t-1} U_i + b_i)
+        g_t = tanh(x_t W_g + h_{t-1} U_g + b_g)
+        o_t = sigma(x_t W_o + h_{t-1} U_o + b_o)
+        c_t = f_t * c_{t-1} + i_t * g_t
+        h_t = o_t * tanh(c_t)
+
+    Parameters
+    ----------
+    ax : matplotlib Axes, default=None
+        Axes to draw on; its axis lines are turned off and its aspect made
+        equal. Text and lines are sized to its size when this is called. None
+        draws on a new figure.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The axes drawn on.
+
+    See Also
+    --------
+    sklstm.gates : The same cell in NumPy, gate by gate.
+    plot_gate_activations : The gates of a fitted network over a window.
+
+    Examples
+    --------
+    >>> from sklstm.plotting import plot_lstm_cell
+    >>> ax = plot_lstm_cell()
+    >>> ax.get_title()
+    'The LSTM cell'
+    """
+    from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch
+    from matplotlib.path import Path
+
+    # The drawing spans these data limits, with an equal aspect.
+    xlim, ylim = (-1.6, 13.9), (-2.5, 7.0)
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(9.0, 5.6))
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.94)
+    # Font sizes and line widths are in points: scale them to the size of a
+    # data unit in ax (40 points in the figure above), so that a small ax
+    # gets a small drawing rather than overlapping labels.
+    box = ax.get_position()
+    width, height = ax.figure.get_size_inches()
+    unit = 72 * min(
+        box.width * width / (xlim[1] - xlim[0]),
+        box.height * height / (ylim[1] - ylim[0]),
+    )
+    scale = float(np.clip(unit / 40.0, 0.25, 2.5))
+    layer_color, op_color, line_color = "#fbe7a1", "#f7c6d0", "0.15"
+    gate_w, gate_h, r = 1.5, 1.0, 0.3
+
+    def flow(points, *, head=True, color=line_color):
+        ax.add_patch(
+            FancyArrowPatch(
+                path=Path(points),
+                arrowstyle=(
+                    f"-|>,head_length={6 * scale},head_width={3 * scale}"
+                    if head
+                    else "-"
+                ),
+                color=color,
+                linewidth=1.6 * scale,
+                shrinkA=0,
+                shrinkB=0,
+                joinstyle="miter",
+                zorder=2,
+            )
+        )
+
+    def layer(xc, yc, symbol, name):
+        ax.add_patch(
+            FancyBboxPatch(
+                (xc - gate_w / 2, yc - gate_h / 2), gate_w, gate_h,
+                boxstyle="round,pad=0,rounding_size=0.15", facecolor=layer_color,
+                edgecolor="0.35", linewidth=1.2 * scale, zorder=3,
+            )
+        )  # fmt: skip
+        text = {"ha": "center", "va": "center", "zorder": 4}
+        ax.text(xc, yc + 0.15, symbol, fontsize=15 * scale, **text)
+        ax.text(xc, yc - 0.28, name, fontsize=8.5 * scale, **text)
+
+    def op(xc, yc, symbol, *, width=2 * r):
+        if symbol == r"$\tanh$":
+            patch = FancyBboxPatch(
+                (xc - width / 2, yc - r), width, 2 * r,
+                boxstyle=f"round,pad=0,rounding_size={r}", facecolor=op_color,
+                edgecolor="0.35", linewidth=1.2 * scale, zorder=3,
+            )  # fmt: skip
+        else:
+            patch = Circle(
+                (xc, yc), r, facecolor=op_color, edgecolor="0.35",
+                linewidth=1.2 * scale, zorder=3,
+            )  # fmt: skip
+        ax.add_patch(patch)
+        label(xc, yc, symbol, zorder=4)
+
+    def label(xc, yc, text, **kwargs):
+        kwargs = {"ha": "center", "va": "center", **kwargs}
+        ax.text(xc, yc, text, fontsize=kwargs.pop("fontsize", 13) * scale, **kwargs)
+
+    # Geometry: the cell box, the cell-state line at the top, the bus of
+    # [h_{t-1}, x_t] at the bottom, the gates in between.
+    left, right, bottom, top = 0.0, 11.0, 0.0, 6.6
+    y_c, y_bus, y_gate, y_mid = 5.6, 0.9, 2.4, 4.0
+    x_f, x_i, x_g, x_o, x_h = 2.0, 4.0, 5.9, 7.8, 9.6
+    ax.add_patch(
+        FancyBboxPatch(
+            (left, bottom), right - left, top - bottom,
+            boxstyle="round,pad=0,rounding_size=0.5", facecolor="#eef3f8",
+            edgecolor="0.55", linewidth=1.5 * scale, zorder=0,
+        )
+    )  # fmt: skip
+
+    # Cell state: c_{t-1} -> x f_t -> + i_t g_t -> c_t.
+    flow([(-1.2, y_c), (x_f - r, y_c)])
+    op(x_f, y_c, r"$\times$")
+    flow([(x_f + r, y_c), (x_g - r, y_c)])
+    op(x_g, y_c, r"$+$")
+    flow([(x_g + r, y_c), (right + 1.2, y_c)])
+    label(-1.2, y_c + 0.4, r"$c_{t-1}$", ha="left")
+    label(right + 1.2, y_c + 0.4, r"$c_t$", ha="right")
+
+    # Inputs: h_{t-1} from the left and x_t from below join into one bus.
+    x_join = 0.9
+    flow([(-1.2, y_bus), (x_o, y_bus)], head=False)
+    flow([(x_join, -0.7), (x_join, y_bus)], head=False)
+    ax.add_patch(Circle((x_join, y_bus), 0.07, color=line_color, zorder=3))
+    label(-1.2, y_bus + 0.4, r"$h_{t-1}$", ha="left")
+    label(x_join, -1.0, r"$x_t$")
+    label(
+        (x_join + x_f) / 2 + 0.55, y_bus - 0.45, r"$[h_{t-1}, x_t]$", fontsize=10,
+        color="0.3",
+    )  # fmt: skip
+
+    # The four gates, fed from the bus.
+    gates = [
+        (x_f, r"$\sigma$", r"forget $f_t$"),
+        (x_i, r"$\sigma$", r"input $i_t$"),
+        (x_g, r"$\tanh$", r"candidate $g_t$"),
+        (x_o, r"$\sigma$", r"output $o_t$"),
+    ]
+    for xc, symbol, name in gates:
+        flow([(xc, y_bus), (xc, y_gate - gate_h / 2)])
+        if xc != x_o:  # the bus ends in a corner at the output gate
+            ax.add_patch(Circle((xc, y_bus), 0.07, color=line_color, zorder=3))
+        layer(xc, y_gate, symbol, name)
+
+    # f_t up to the forget product.
+    flow([(x_f, y_gate + gate_h / 2), (x_f, y_c - r)])
+    # i_t and g_t meet in a product, which goes up to the sum.
+    flow([(x_i, y_gate + gate_h / 2), (x_i, y_mid), (x_g - r, y_mid)])
+    flow([(x_g, y_gate + gate_h / 2), (x_g, y_mid - r)])
+    op(x_g, y_mid, r"$\times$")
+    flow([(x_g, y_mid + r), (x_g, y_c - r)])
+
+    # h_t = o_t * tanh(c_t): c_t branches down through tanh.
+    ax.add_patch(Circle((x_h, y_c), 0.07, color=line_color, zorder=3))
+    flow([(x_h, y_c), (x_h, y_mid + r)])
+    op(x_h, y_mid, r"$\tanh$", width=1.0)
+    flow([(x_h, y_mid - r), (x_h, y_gate + r)])
+    flow([(x_o + gate_w / 2, y_gate), (x_h - r, y_gate)])
+    op(x_h, y_gate, r"$\times$")
+    # h_t leaves at the bottom right, to the next step and up as the output.
+    x_out = right + 0.6
+    flow([(x_h, y_gate - r), (x_h, y_bus), (right + 1.2, y_bus)])
+    ax.add_patch(Circle((x_out, y_bus), 0.07, color=line_color, zorder=3))
+    flow([(x_out, y_bus), (x_out, y_c - 0.8)])
+    label(right + 1.2, y_bus - 0.4, r"$h_t$", ha="right")
+    label(x_out + 0.15, y_c - 1.1, r"$h_t$ (output)", ha="left", fontsize=11)
+
+    # The equations, below the diagram.
+    equations = (
+        r"$c_t = f_t \odot c_{t-1} + i_t \odot g_t$" + "      "
+        r"$h_t = o_t \odot \tanh(c_t)$"
+    )
+    label(3.6, -1.9, equations, fontsize=11, color="0.2")
+    ax.legend(
+        handles=[
+            Patch(facecolor=layer_color, edgecolor="0.35", label="layer (weights)"),
+            Patch(facecolor=op_color, edgecolor="0.35", label="element-wise"),
+        ],
+        loc="lower right", frameon=False, fontsize=9 * scale,
+    )  # fmt: skip
+
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title("The LSTM cell")
+    return ax
+
+
+# --- plot_gate_activations ----------------------------------------------------
+
+
+def plot_gate_activations(
+    estimator,
+    X,
+    *,
+    sample=-1,
+    gates=("input", "forget", "output", "cell"),
+    fig=None,
+):
+    """Plot the gates of a fitted LSTM over one window, as heatmaps.
+
+    One heatmap per gate, stacked and sharing the time axis: time steps of
+    the window on x (oldest first), units of the first LSTM layer on y, and a
+    colour bar each. The sigmoid gates (input, forget, output) lie in [0, 1]:
+    a forget gate near 1 keeps the cell state, near 0 erases it. The
+    candidate and the hidden state lie in [-1, 1]; the cell state is drawn on
+    a scale symmetric around 0. Masked (NaN) steps, such as the windower's
+    padding, are left blank.
+
+    Parameters
+    ----------
+    estimator : estimator or Pipeline
+        A fitted :class:`~sklstm.LSTMRegressor`,
+        :class:`~sklstm.StackedLSTMRegressor` or
+        :class:`~sklstm.BiLSTMRegressor`, or a fitted
+        :class:`~sklearn.pipeline.Pipeline` whose last step is one (``X`` is
+        then transformed by the steps before it).
+
+    X : array-like of shape (n_samples, n_timesteps) or \
+            (n_samples, n_timesteps, n_features)
+        Windows shaped as in ``fit``; for a Pipeline, the input of the
+        Pipeline.
+
+    sample : int, default=-1
+        Which window to draw (negative counts from the end; -1 is the most
+        recent).
+
+    gates : tuple of str, default=("input", "forget", "output", "cell")
+        What to draw, top to bottom: any of ``"input"``, ``"forget"``,
+        ``"candidate"``, ``"output"``, ``"cell"`` and ``"hidden"`` (the keys
+        of ``estimator.gate_activations(X)``).
+
+    fig : matplotlib Figure or SubFigure, default=None
+        An empty figure to draw into. None draws on a new figure.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        The figure drawn on; ``fig.axes`` holds the heatmaps, in the order of
+        ``gates``, then their colour bars.
+
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        If the estimator is not fitted.
+    TypeError
+        If the estimator has no ``gate_activations``.
+    ValueError
+        If a gate is unknown, ``sample`` is out of range or ``fig`` is not
+        empty.
+
+    See Also
+    --------
+    LSTMRegressor.gate_activations : The values drawn.
+    plot_lstm_cell : Where each gate sits in the cell.
+
+    Notes
+    -----
+    For a stacked network the gates are those of the first layer; for a
+    bidirectional one, of its forward direction.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm import LSTMRegressor
+    >>> from sklstm.plotting import plot_gate_activations
+    >>> X = np.random.default_rng(0).standard_normal((16, 5, 1))
+    >>> reg = LSTMRegressor(units=3, epochs=1, early_stopping=False, random_state=0)
+    >>> reg = reg.fit(X, X[:, -1, 0])
+    >>> fig = plot_gate_activations(reg, X, gates=("forget", "cell"))
+    >>> [ax.get_title(loc="left") for ax in fig.axes[:2]]
+    ['forget gate $f_t$', 'cell state $c_t$']
+    >>> fig.axes[0].get_images()[0].get_array().shape  # (units, n_timesteps)
+    (3, 5)
+    """
+    final = _final_estimator(estimator)
+    name = type(final).__name__
+    if not hasattr(final, "gate_activations"):
+        raise TypeError(
+            f"plot_gate_activations expected an sklstm LSTM regressor (or a "
+            f"Pipeline ending in one) with gate_activations; got {name}. Pass "
+            f"e.g. a fitted LSTMRegressor."
+        )
+    _check_fitted("plot_gate_activations", final)
+    if isinstance(gates, str):
+        gates = (gates,)
+    gates = tuple(gates)
+    unknown = [gate for gate in gates if gate not in _GATE_TITLES]
+    if not gates or unknown:
+        raise ValueError(
+            f"plot_gate_activations expected gates among {list(_GATE_TITLES)!r}; "
+            f"got {gates!r}. Pick one or more of those names."
+        )
+    windows = estimator[:-1].transform(X) if final is not estimator else X
+    n_samples = len(windows)
+    if not isinstance(sample, Integral) or isinstance(sample, bool):
+        raise TypeError(
+            f"plot_gate_activations expected sample to be an int (the index of "
+            f"a window); got {sample!r}. Pass e.g. sample=-1 for the last one."
+        )
+    if not -n_samples <= sample < n_samples:
+        raise ValueError(
+            f"plot_gate_activations expected sample between {-n_samples} and "
+            f"{n_samples - 1} (X holds {n_samples} windows); got sample="
+            f"{sample!r}. Pick an existing window."
+        )
+    if fig is not None and fig.axes:
+        raise ValueError(
+            f"plot_gate_activations expected an empty figure; got one with "
+            f"{len(fig.axes)} axes. Pass a new figure, or call fig.clear() first."
+        )
+    # Only the chosen window goes through the network.
+    one = np.asarray(windows)[[sample]]
+    activations = final.gate_activations(one)
+
+    if fig is None:
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=(7.5, 0.8 + 1.7 * len(gates)), layout="constrained")
+    from matplotlib.ticker import MaxNLocator
+
+    axes = np.atleast_1d(fig.subplots(len(gates), 1, sharex=True, squeeze=False))
+    axes = axes[:, 0]
+    for ax, gate in zip(axes, gates, strict=True):
+        values = np.asarray(activations[gate][0], dtype=float).T  # units x time
+        if gate in ("input", "forget", "output"):
+            vmin, vmax, cmap = 0.0, 1.0, "viridis"
+        elif gate in ("candidate", "hidden"):
+            vmin, vmax, cmap = -1.0, 1.0, "RdBu_r"
+        else:
+            peak = np.nanmax(np.abs(values), initial=0.0) or 1.0
+            vmin, vmax, cmap = -peak, peak, "RdBu_r"
+        image = ax.imshow(
+            values, aspect="auto", origin="lower", interpolation="nearest",
+            cmap=cmap, vmin=vmin, vmax=vmax,
+        )  # fmt: skip
+        fig.colorbar(image, ax=ax, pad=0.02)
+        ax.set_title(_GATE_TITLES[gate], loc="left", fontsize="medium")
+        ax.set_ylabel("unit")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes[-1].set_xlabel("time step (oldest first)")
+    position = sample if sample >= 0 else n_samples + sample
+    fig.suptitle(f"Gate activations of {name}, window {position}")
+    return fig

@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Tests for the command line, ``python -m sklstm``."""
+
+import subprocess
+import sys
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklstm._cli import main
+
+
+@pytest.fixture
+def weather_csv(tmp_path):
+    """The bundled Seattle weather, written out as a user's CSV file."""
+    from sklstm.datasets import load_seattle_weather
+
+    path = tmp_path / "weather.csv"
+    load_seattle_weather().iloc[-400:].to_csv(path, index_label="date")
+    return path
+
+
+def _error_line(capsys):
+    """The error: the last line on standard error, with no traceback."""
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err and not any("Traceback" in line for line in err), err
+    assert err[-1].startswith("sklstm forecast: error: ")
+    return err[-1]
+
+
+def test_cli_help_runs_as_module():
+    out = subprocess.run(
+        [sys.executable, "-m", "sklstm", "--help"], capture_output=True, text=True
+    )
+    assert out.returncode == 0
+    assert "demo" in out.stdout and "forecast" in out.stdout
+
+
+def test_cli_forecast_missing_file(capsys, tmp_path):
+    missing = tmp_path / "nope.csv"
+    assert main(["forecast", str(missing), "--target", "x"]) == 2
+    assert _error_line(capsys) == f"sklstm forecast: error: no such file: {missing}"
+
+
+def test_cli_forecast_missing_column(capsys, weather_csv):
+    assert main(["forecast", str(weather_csv), "--target", "sales"]) == 2
+    line = _error_line(capsys)
+    assert line.startswith("sklstm forecast: error: no column 'sales' in ")
+    assert "'temp_max'" in line
+
+
+def test_cli_forecast_non_numeric_target(capsys, weather_csv):
+    assert main(["forecast", str(weather_csv), "--target", "weather"]) == 2
+    assert _error_line(capsys) == (
+        "sklstm forecast: error: target column 'weather' is not numeric"
+    )
+
+
+def test_cli_forecast_series_too_short(capsys, tmp_path):
+    path = tmp_path / "short.csv"
+    pd.DataFrame({"y": np.arange(20.0)}).to_csv(path, index=False)
+    assert main(["forecast", str(path), "--target", "y", "--window", "24"]) == 2
+    assert "the series is too short: 20 rows" in _error_line(capsys)
+
+
+def test_cli_forecast_writes_forecast_plot_and_model(capsys, weather_csv, tmp_path):
+    out, plot, model = tmp_path / "f.csv", tmp_path / "f.png", tmp_path / "m.pkl"
+    argv = [
+        "forecast", str(weather_csv), "--target", "temp_max", "--date-column", "date",
+        "--window", "7", "--horizon", "3", "--splits", "2", "--fast",
+        "--output", str(out), "--plot", str(plot), "--save", str(model),
+    ]  # fmt: skip
+    assert main(argv) == 0
+    stdout = capsys.readouterr().out
+    assert "LSTM pipeline" in stdout and "naive (last value)" in stdout
+    forecast = pd.read_csv(out, index_col=0, parse_dates=True)
+    assert len(forecast) == 3
+    assert str(forecast.index[0].date()) == "2016-01-01"
+    assert plot.stat().st_size > 1000
+    pipe = joblib.load(model)
+    data = pd.read_csv(weather_csv, index_col="date").select_dtypes("number")
+    assert pipe.predict(data.iloc[-7:]).shape == (7, 3)
+
+
+def test_cli_demo_fast(capsys, tmp_path):
+    plot = tmp_path / "demo.png"
+    assert main(["demo", "--fast", "--plot", str(plot)]) == 0
+    captured = capsys.readouterr()
+    assert "Seattle daily weather, 2012-01-01 to 2015-12-31" in captured.err
+    assert "seasonal naive (365 rows)" in captured.out
+    assert "2016-01-07" in captured.out  # the 7th forecast day
+    assert plot.stat().st_size > 1000

@@ -1,0 +1,302 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Tests of ``sklstm.datasets``: shapes, indexes, values, checksums, errors."""
+
+import doctest
+import hashlib
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sklstm.datasets
+from sklstm import SequenceWindower, make_supervised
+from sklstm.datasets import (
+    _external,
+    load_air_passengers,
+    load_electricity_demand,
+    load_seattle_hourly_temperature,
+    load_seattle_weather,
+    load_sunspots,
+)
+
+DATA_DIR = Path(sklstm.datasets.__file__).parent / "data"
+EXTRA_HINT = "Install the datasets extra: pip install 'sklstm[datasets]'."
+
+
+def _assert_regular_index(index, freq, start, end, n):
+    assert isinstance(index, pd.DatetimeIndex)
+    assert index.name == "date"
+    assert index.freq == freq
+    assert len(index) == n
+    assert index.is_unique
+    assert index.is_monotonic_increasing
+    # No gaps: the index is exactly the regular grid from start to end.
+    expected = pd.date_range(start, end, freq=freq, name="date")
+    pd.testing.assert_index_equal(index, expected, exact=False)
+
+
+# --- The shipped data -------------------------------------------------------
+
+
+def test_datasets_all_lists_the_public_loaders():
+    assert sorted(sklstm.datasets.__all__) == [
+        "load_air_passengers",
+        "load_electricity_demand",
+        "load_seattle_hourly_temperature",
+        "load_seattle_weather",
+        "load_sunspots",
+    ]
+    for name in sklstm.datasets.__all__:
+        assert callable(getattr(sklstm.datasets, name))
+
+
+def test_import_datasets_loads_no_heavy_or_optional_package():
+    code = (
+        "import sys; from sklstm.datasets import load_seattle_weather, "
+        "load_air_passengers; load_seattle_weather(); load_air_passengers(); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'keras', "
+        "'tensorflow', 'matplotlib', 'vega_datasets', 'statsmodels', 'pmdarima'}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_load_seattle_weather_shape_columns_and_dtypes():
+    weather = load_seattle_weather()
+    assert isinstance(weather, pd.DataFrame)
+    assert weather.shape == (1461, 5)
+    assert list(weather.columns) == [
+        "precipitation",
+        "temp_max",
+        "temp_min",
+        "wind",
+        "weather",
+    ]
+    for column in ["precipitation", "temp_max", "temp_min", "wind"]:
+        assert weather[column].dtype == np.float64
+    assert isinstance(weather["weather"].dtype, pd.CategoricalDtype)
+    assert list(weather["weather"].cat.categories) == [
+        "drizzle",
+        "fog",
+        "rain",
+        "snow",
+        "sun",
+    ]
+    assert not weather["weather"].cat.ordered
+    assert not weather.isna().any().any()
+
+
+def test_load_seattle_weather_index_is_daily_without_gaps():
+    weather = load_seattle_weather()
+    _assert_regular_index(
+        weather.index, pd.offsets.Day(), "2012-01-01", "2015-12-31", 1461
+    )
+
+
+def test_load_seattle_weather_values_are_physically_plausible():
+    weather = load_seattle_weather()
+    assert (weather["temp_max"] >= weather["temp_min"]).all()
+    # Degrees Celsius, millimetres per day and metres per second (PROVENANCE.md).
+    assert weather["temp_min"].between(-20, 25).all()
+    assert weather["temp_max"].between(-10, 45).all()
+    assert weather["precipitation"].between(0, 100).all()
+    assert weather["wind"].between(0, 20).all()
+    # Summers are warmer than winters: Celsius, and the rows are in date order.
+    monthly = weather["temp_max"].groupby(weather.index.month).mean()
+    assert monthly[7] > monthly[1] + 10
+    assert weather["weather"].value_counts().to_dict() == {
+        "sun": 714,
+        "fog": 411,
+        "rain": 259,
+        "drizzle": 54,
+        "snow": 23,
+    }
+
+
+def test_load_seattle_weather_returns_a_fresh_frame():
+    first = load_seattle_weather()
+    first.iloc[0, 0] = -1.0
+    assert load_seattle_weather().iloc[0, 0] == 0.0
+
+
+def test_load_seattle_weather_feeds_the_windower_once_weather_is_dropped():
+    weather = load_seattle_weather()
+    X, y = make_supervised(weather.drop(columns="weather"), target="temp_max")
+    windows = SequenceWindower(window=7).fit_transform(X)
+    assert windows.shape == (1460, 7, 4)
+    encoded = pd.get_dummies(weather, columns=["weather"], dtype=float)
+    assert SequenceWindower(window=7).fit_transform(encoded).shape == (1461, 7, 9)
+
+
+def test_load_seattle_weather_categorical_column_is_rejected_by_the_windower():
+    with pytest.raises(TypeError, match=re.escape("column(s) ['weather']")):
+        SequenceWindower(window=7).fit_transform(load_seattle_weather())
+
+
+def test_load_air_passengers_series_index_and_values():
+    passengers = load_air_passengers()
+    assert isinstance(passengers, pd.Series)
+    assert passengers.name == "passengers"
+    assert passengers.dtype == np.float64
+    _assert_regular_index(
+        passengers.index, pd.offsets.MonthBegin(), "1949-01-01", "1960-12-01", 144
+    )
+    assert passengers.iloc[0] == 112.0
+    assert passengers.iloc[-1] == 432.0
+    assert passengers.sum() == 40363.0
+    assert (passengers == passengers.round()).all()
+    # A trend: every year carries more passengers than the year before.
+    yearly = passengers.groupby(passengers.index.year).sum()
+    assert yearly.is_monotonic_increasing
+
+
+def _provenance_checksums():
+    text = (DATA_DIR / "PROVENANCE.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([\w.-]+)` \| (\d+) \| `([0-9a-f]{64})` \|$", text, re.M)
+    return {name: (int(n_rows), sha256) for name, n_rows, sha256 in rows}
+
+
+def test_data_files_match_the_checksums_in_provenance():
+    checksums = _provenance_checksums()
+    shipped = {path.name for path in DATA_DIR.glob("*.csv")}
+    assert shipped == set(checksums) == {"seattle-weather.csv", "air-passengers.csv"}
+    for name, (n_rows, sha256) in checksums.items():
+        content = (DATA_DIR / name).read_bytes()
+        assert hashlib.sha256(content).hexdigest() == sha256, name
+        # Header plus one line per row, each ending in "\n" (no "\r").
+        assert content.count(b"\n") == n_rows + 1, name
+        assert b"\r" not in content, name
+
+
+# --- Optional packages: the error when missing ------------------------------
+
+
+@pytest.mark.parametrize(
+    "loader, module, package, hint",
+    [
+        (load_sunspots, "statsmodels.datasets.sunspots", "statsmodels", EXTRA_HINT),
+        (load_seattle_hourly_temperature, "vega_datasets", "vega_datasets", EXTRA_HINT),
+        (load_electricity_demand, "pmdarima.datasets", "pmdarima", EXTRA_HINT),
+    ],
+)
+def test_optional_loader_names_the_missing_package(
+    monkeypatch, loader, module, package, hint
+):
+    # A None entry in sys.modules makes the import fail as if the package were
+    # absent, whether or not it is installed.
+    monkeypatch.setitem(sys.modules, module, None)
+    monkeypatch.setitem(sys.modules, package, None)
+    msg = f"{loader.__name__} needs {package}, which is not installed. {hint}"
+    with pytest.raises(ImportError, match=re.escape(msg)):
+        loader()
+
+
+def test_optional_loader_reports_a_broken_install(monkeypatch):
+    def broken_import(name):
+        raise ImportError("DLL load failed")
+
+    monkeypatch.setattr(_external, "import_module", broken_import)
+    msg = (
+        "load_sunspots needs statsmodels, which is installed but could not be "
+        "imported: DLL load failed. Reinstall statsmodels"
+    )
+    with pytest.raises(ImportError, match=re.escape(msg)):
+        load_sunspots()
+
+
+def test_optional_loader_reports_a_missing_dependency(monkeypatch):
+    def missing_dependency(name):
+        raise ModuleNotFoundError("No module named 'scipy'", name="scipy")
+
+    monkeypatch.setattr(_external, "import_module", missing_dependency)
+    msg = (
+        "load_sunspots needs statsmodels, which is installed but could not be "
+        "imported: No module named 'scipy'. Install the missing dependency"
+    )
+    with pytest.raises(ImportError, match=re.escape(msg)):
+        load_sunspots()
+
+
+# --- Optional packages: the data, when installed ----------------------------
+
+
+def test_load_seattle_hourly_temperature_is_a_regular_hourly_series():
+    pytest.importorskip("vega_datasets")
+    temp = load_seattle_hourly_temperature()
+    assert isinstance(temp, pd.Series)
+    assert temp.name == "temp"
+    assert temp.dtype == np.float64
+    _assert_regular_index(
+        temp.index, pd.offsets.Hour(), "2010-01-01 00:00", "2010-12-31 23:00", 8760
+    )
+    assert not temp.isna().any()
+    # Degrees Fahrenheit.
+    assert temp.between(30, 90).all()
+    # The one hour missing from the source is interpolated from its neighbours.
+    gap = temp["2010-03-14 02:00":"2010-03-14 04:00"].to_numpy()
+    np.testing.assert_allclose(gap, [43.0, 42.6, 42.2])
+
+
+def test_load_sunspots_is_a_yearly_series():
+    pytest.importorskip("statsmodels")
+    sunactivity = load_sunspots()
+    assert isinstance(sunactivity, pd.Series)
+    assert sunactivity.name == "sunactivity"
+    assert sunactivity.dtype == np.float64
+    _assert_regular_index(
+        sunactivity.index, pd.offsets.YearBegin(), "1700-01-01", "2008-01-01", 309
+    )
+    assert (sunactivity >= 0).all()
+    assert sunactivity.iloc[0] == 5.0
+    assert sunactivity.iloc[-1] == 2.9
+
+
+def test_load_electricity_demand_is_a_half_hourly_series():
+    pytest.importorskip("pmdarima")
+    demand = load_electricity_demand()
+    assert isinstance(demand, pd.Series)
+    assert demand.name == "demand"
+    assert demand.dtype == np.float64
+    _assert_regular_index(
+        demand.index,
+        pd.offsets.Minute(30),
+        "2000-06-05 00:00",
+        "2000-08-27 23:30",
+        4032,
+    )
+    # Megawatts; weekdays (starting on a Monday) draw more than weekends.
+    assert demand.between(15_000, 45_000).all()
+    assert demand.index[0].day_name() == "Monday"
+    weekend = demand.index.day_of_week >= 5
+    assert demand[~weekend].mean() > demand[weekend].mean()
+
+
+@pytest.mark.parametrize(
+    "loader, package",
+    [
+        (load_seattle_hourly_temperature, "vega_datasets"),
+        (load_sunspots, "statsmodels"),
+        (load_electricity_demand, "pmdarima"),
+    ],
+)
+def test_optional_loader_docstring_examples_hold(loader, package):
+    """The examples are marked +SKIP for users without the package; run them."""
+    pytest.importorskip(package)
+    test = doctest.DocTestParser().get_doctest(
+        loader.__doc__, {}, loader.__name__, None, 0
+    )
+    for example in test.examples:
+        example.options.pop(doctest.SKIP, None)
+    runner = doctest.DocTestRunner(
+        optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
+    )
+    report = []
+    runner.run(test, out=report.append)
+    assert runner.failures == 0, "".join(report)
+    assert runner.tries == len(test.examples) >= 3
