@@ -10,6 +10,9 @@ LSTM skips them instead of reading them as numbers.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+
 import keras
 import numpy as np
 from keras import layers, ops
@@ -21,6 +24,7 @@ __all__ = [
     "LinearSkip",
     "NaNMask",
     "build_lstm_network",
+    "quiet_retracing",
     "default_jit_compile",
     "gate_activations",
     "lstm_layers",
@@ -82,6 +86,28 @@ class LinearSkip(layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "mode": self.mode}
+
+
+class _NoRetracingWarning(logging.Filter):
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def quiet_retracing():
+    """Silence TensorFlow's "tf.function retracing" warning for the duration.
+
+    Every fit builds a new network, so its training function is traced anew by
+    design; inside cross-validation TensorFlow then warns about "excessive"
+    retracing, which here is neither excessive nor actionable.
+    """
+    logger = logging.getLogger("tensorflow")
+    quiet = _NoRetracingWarning()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
 
 
 class EpochProgress(keras.callbacks.Callback):

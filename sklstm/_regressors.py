@@ -76,6 +76,11 @@ class LSTMRegressor(SciKerasLSTMBase):
         Training loss, on the standardised target when
         ``standardize_target=True``.
 
+    metrics : list or None, default=None
+        Keras metrics to report per epoch in ``history_``, e.g. ``["mae"]``
+        (computed on the standardised target when
+        ``standardize_target=True``).
+
     epochs : int, default=100
         Number of passes over the training windows; the most with
         ``early_stopping=True``.
@@ -228,6 +233,7 @@ class LSTMRegressor(SciKerasLSTMBase):
         optimizer="adam",
         learning_rate=0.01,
         loss="mse",
+        metrics=None,
         epochs=100,
         batch_size=32,
         validation_split=0.0,
@@ -255,6 +261,7 @@ class LSTMRegressor(SciKerasLSTMBase):
             optimizer=optimizer,
             learning_rate=learning_rate,
             loss=loss,
+            metrics=metrics,
             epochs=epochs,
             batch_size=batch_size,
             validation_split=validation_split,
@@ -329,6 +336,11 @@ class StackedLSTMRegressor(SciKerasLSTMBase):
     loss : str or keras.losses.Loss, default="mse"
         Training loss, on the standardised target when
         ``standardize_target=True``.
+
+    metrics : list or None, default=None
+        Keras metrics to report per epoch in ``history_``, e.g. ``["mae"]``
+        (computed on the standardised target when
+        ``standardize_target=True``).
 
     epochs : int, default=100
         Number of passes over the training windows; the most with
@@ -483,6 +495,7 @@ class StackedLSTMRegressor(SciKerasLSTMBase):
         optimizer="adam",
         learning_rate=0.01,
         loss="mse",
+        metrics=None,
         epochs=100,
         batch_size=32,
         validation_split=0.0,
@@ -510,6 +523,7 @@ class StackedLSTMRegressor(SciKerasLSTMBase):
             optimizer=optimizer,
             learning_rate=learning_rate,
             loss=loss,
+            metrics=metrics,
             epochs=epochs,
             batch_size=batch_size,
             validation_split=validation_split,
@@ -588,6 +602,11 @@ class BiLSTMRegressor(SciKerasLSTMBase):
     loss : str or keras.losses.Loss, default="mse"
         Training loss, on the standardised target when
         ``standardize_target=True``.
+
+    metrics : list or None, default=None
+        Keras metrics to report per epoch in ``history_``, e.g. ``["mae"]``
+        (computed on the standardised target when
+        ``standardize_target=True``).
 
     epochs : int, default=100
         Number of passes over the training windows; the most with
@@ -742,6 +761,7 @@ class BiLSTMRegressor(SciKerasLSTMBase):
         optimizer="adam",
         learning_rate=0.01,
         loss="mse",
+        metrics=None,
         epochs=100,
         batch_size=32,
         validation_split=0.0,
@@ -769,6 +789,7 @@ class BiLSTMRegressor(SciKerasLSTMBase):
             optimizer=optimizer,
             learning_rate=learning_rate,
             loss=loss,
+            metrics=metrics,
             epochs=epochs,
             batch_size=batch_size,
             validation_split=validation_split,

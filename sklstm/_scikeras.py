@@ -23,14 +23,13 @@ Replacing SciKeras later means rewriting this file only.
 from __future__ import annotations
 
 import difflib
-import inspect
 import pickle
 
 import keras
 import numpy as np
 from scikeras.utils.transformers import RegressorTargetEncoder
 from scikeras.wrappers import BaseWrapper
-from sklearn.base import RegressorMixin
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length
 
@@ -100,21 +99,15 @@ def _picklable_or_raise(owner, name, value):
         ) from None
 
 
-#: Parameters that SciKeras's BaseWrapper sets and sklstm leaves at their defaults.
+#: Parameters of SciKeras's BaseWrapper that sklstm does not use, with their
+#: defaults. Left at a default, they stay class attributes, out of get_params()
+#: and the repr; set, they are parameters like any other.
 _SCIKERAS_DEFAULTS = {
     "model": None,
     "build_fn": None,
-    "metrics": None,
     "run_eagerly": False,
     "validation_batch_size": None,
 }
-
-
-def _same(value, default):
-    try:
-        return bool(value is default or value == default)
-    except (TypeError, ValueError):  # e.g. arrays compare element-wise
-        return False
 
 
 class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
@@ -123,6 +116,11 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
     Subclasses set their network in :meth:`_network_kwargs` and write out their
     parameters and docstrings. Not part of the public API.
     """
+
+    model = None
+    build_fn = None
+    run_eagerly = False
+    validation_batch_size = None
 
     _parameter_constraints: dict = {
         "activation": [str, callable],
@@ -133,6 +131,7 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
         "optimizer": "no_validation",
         "learning_rate": [Interval(Real, 0, None, closed="neither"), None],
         "loss": [str, callable],
+        "metrics": [list, None],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "validation_split": [Interval(Real, 0, 1, closed="left")],
@@ -162,6 +161,7 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
         optimizer,
         learning_rate,
         loss,
+        metrics,
         epochs,
         batch_size,
         validation_split,
@@ -182,6 +182,7 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
         super().__init__(
             optimizer=optimizer,
             loss=loss,
+            metrics=metrics,
             epochs=epochs,
             batch_size=batch_size,
             validation_split=validation_split,
@@ -192,6 +193,9 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
             warm_start=warm_start,
             **kwargs,
         )
+        for name, default in _SCIKERAS_DEFAULTS.items():
+            if vars(self)[name] is default:
+                del vars(self)[name]  # see _SCIKERAS_DEFAULTS
         self.units = units
         self.activation = activation
         self.recurrent_activation = recurrent_activation
@@ -416,6 +420,10 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
         self : object
             Fitted estimator.
         """
+        with _networks.quiet_retracing():
+            return self._fit_with_early_stopping(X, y, sample_weight, **kwargs)
+
+    def _fit_with_early_stopping(self, X, y, sample_weight, **kwargs):
         self._prepare_fit(X)
         if not self._stops_early(X):
             super().fit(X, y, sample_weight=sample_weight, **kwargs)
@@ -481,7 +489,8 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
             Fitted estimator.
         """
         self._prepare_fit(X)
-        super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+        with _networks.quiet_retracing():
+            super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
         return self
 
     def _prepare_fit(self, X):
@@ -527,7 +536,8 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
         if use_numpy:
             return _networks.numpy_forward(self.model_, X)
         batch_size = getattr(self, "predict__batch_size", 1024)
-        return self.model_.predict(X, batch_size=batch_size, verbose=0)
+        with _networks.quiet_retracing():
+            return self.model_.predict(X, batch_size=batch_size, verbose=0)
 
     def gate_activations(self, X):
         """Gate activations of the first LSTM layer, step by step.
@@ -588,21 +598,9 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
                 )
         return super().set_params(**params)
 
-    def __repr__(self, N_CHAR_MAX=700):
-        # scikit-learn's style: only the parameters that differ from their
-        # defaults, SciKeras's own unused ones (model=None, ...) left out.
-        signature = inspect.signature(type(self).__init__).parameters
-        defaults = {
-            name: p.default for name, p in signature.items() if p.default is not p.empty
-        }
-        defaults.update(_SCIKERAS_DEFAULTS)
-        shown = [
-            f"{name}={value!r}"
-            for name, value in self.get_params(deep=False).items()
-            if name not in defaults or not _same(value, defaults[name])
-        ]
-        text = f"{type(self).__name__}({', '.join(shown)})"
-        return text if len(text) <= N_CHAR_MAX else text[: N_CHAR_MAX - 4] + "...)"
+    # scikit-learn's repr (only the parameters that differ from their
+    # defaults), also inside a Pipeline, rather than SciKeras's full listing.
+    __repr__ = BaseEstimator.__repr__
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -83,6 +83,18 @@ def test_regressor_clone_keeps_every_parameter_including_routed(cls):
     assert cloned.optimizer__beta_1 == 0.8
 
 
+def test_regressor_repr_and_params_leave_out_unused_scikeras_knobs():
+    assert repr(LSTMRegressor()) == "LSTMRegressor()"
+    pipe = make_lstm_pipeline(14, LSTMRegressor(units=3, optimizer__beta_1=0.8))
+    assert "LSTMRegressor(optimizer__beta_1=0.8, units=3)" in repr(pipe)
+    params = LSTMRegressor().get_params()
+    assert not {"model", "build_fn", "run_eagerly"} & set(params)
+    # Set explicitly, SciKeras's knobs are parameters like any other.
+    est = LSTMRegressor(metrics=["mae"], run_eagerly=True)
+    assert clone(est).get_params()["metrics"] == ["mae"]
+    assert "metrics=['mae']" in repr(est)
+
+
 def test_regressor_set_params_suggests_routed_spelling():
     msg = "Invalid parameter 'optimizer_beta_1' for estimator LSTMRegressor. Did you "
     with pytest.raises(ValueError, match=re.escape(msg + "mean 'optimizer__beta_1'?")):
@@ -169,10 +181,11 @@ def test_regressor_learns(windows):
     assert loss[-1] < 0.5 * loss[0]
 
 
-def test_regressor_validation_split_reports_val_loss(windows):
+def test_regressor_validation_split_reports_val_loss_and_metrics(windows):
     X, y = windows
-    est = LSTMRegressor(**FAST, validation_split=0.25).fit(X, y)
+    est = LSTMRegressor(**FAST, validation_split=0.25, metrics=["mae"]).fit(X, y)
     assert len(est.history_["val_loss"]) == 2
+    assert len(est.history_["mean_absolute_error"]) == 2
 
 
 def test_regressor_early_stopping_refits_on_all_windows(windows):
@@ -570,3 +583,17 @@ def test_regressor_rejects_unpicklable_loss(windows):
     msg = "LSTMRegressor expected a picklable loss, so that the fitted estimator can"
     with pytest.raises(TypeError, match=re.escape(msg)):
         LSTMRegressor(**FAST, loss=lambda a, b: (a - b) ** 2).fit(X, y)
+
+
+def test_quiet_retracing_filters_only_that_warning_only_inside(caplog):
+    import logging
+
+    logger = logging.getLogger("tensorflow")
+    retracing = "5 out of the last 5 calls to <f> triggered tf.function retracing."
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        with _networks.quiet_retracing():
+            logger.warning(retracing)
+            logger.warning("something else")
+        logger.warning(retracing)
+    messages = [record.getMessage() for record in caplog.records]
+    assert messages == ["something else", retracing]
