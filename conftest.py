@@ -10,3 +10,13 @@ import os
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+# Sphinx's configuration and build output are not tests (the examples it copies
+# there would run on import).
+collect_ignore = ["docs/conf.py"]
+collect_ignore_glob = [
+    "docs/_build/*",
+    "docs/_templates/*",
+    "docs/auto_examples/*",
+    "docs/generated/*",
+]
