@@ -157,7 +157,7 @@ def recursive_forecast(estimator, history, steps):
     buffer = np.concatenate([values[-context:], np.empty(steps)])
     start = buffer.size - steps
     for k in range(steps):
-        rows = buffer[start + k - min(context, start + k) : start + k, None]
+        rows = buffer[max(0, start + k - context) : start + k, None]
         if names is not None:
             rows = pd.DataFrame(rows, columns=names)
         pred = np.asarray(estimator.predict(rows), dtype=np.float64)

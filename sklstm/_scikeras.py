@@ -99,15 +99,10 @@ def _picklable_or_raise(owner, name, value):
         ) from None
 
 
-#: Parameters of SciKeras's BaseWrapper that sklstm does not use, with their
-#: defaults. Left at a default, they stay class attributes, out of get_params()
-#: and the repr; set, they are parameters like any other.
-_SCIKERAS_DEFAULTS = {
-    "model": None,
-    "build_fn": None,
-    "run_eagerly": False,
-    "validation_batch_size": None,
-}
+#: Parameters of SciKeras's BaseWrapper that sklstm does not use. Left at their
+#: defaults (the class attributes of SciKerasLSTMBase), they stay out of
+#: get_params() and the repr; set, they are parameters like any other.
+_UNUSED_SCIKERAS_PARAMS = ("model", "build_fn", "run_eagerly", "validation_batch_size")
 
 
 class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
@@ -117,6 +112,7 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
     parameters and docstrings. Not part of the public API.
     """
 
+    # Defaults of _UNUSED_SCIKERAS_PARAMS, read by SciKeras.
     model = None
     build_fn = None
     run_eagerly = False
@@ -193,9 +189,9 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
             warm_start=warm_start,
             **kwargs,
         )
-        for name, default in _SCIKERAS_DEFAULTS.items():
-            if vars(self)[name] is default:
-                del vars(self)[name]  # see _SCIKERAS_DEFAULTS
+        for name in _UNUSED_SCIKERAS_PARAMS:
+            if vars(self)[name] is getattr(SciKerasLSTMBase, name):
+                del vars(self)[name]  # the class attribute stands in for it
         self.units = units
         self.activation = activation
         self.recurrent_activation = recurrent_activation
@@ -387,9 +383,9 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
     def _seed(self):
         if self.random_state is None:
             return None
-        rng = check_random_state(self.random_state)
         if isinstance(self.random_state, Integral):
             return int(self.random_state)
+        rng = check_random_state(self.random_state)  # a RandomState: draw a seed
         return int(rng.randint(np.iinfo(np.int32).max))
 
     # --- public API ------------------------------------------------------------
