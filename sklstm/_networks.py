@@ -30,6 +30,7 @@ __all__ = [
     "lstm_layers",
     "numpy_forward",
     "supports_numpy_forward",
+    "window_dataset",
 ]
 
 
@@ -223,6 +224,73 @@ def default_jit_compile(train_steps):
     if any(d.device_type != "CPU" for d in tf.config.list_physical_devices()):
         return "auto"
     return train_steps >= XLA_MIN_TRAIN_STEPS
+
+
+def window_dataset(rows, starts, window, *arrays, batch_size, shuffle=False, seed=None):
+    """Batches of windows gathered from ``rows``, for ``fit`` and ``predict``.
+
+    Window ``i`` is ``rows[starts[i] : starts[i] + window]``; each batch gathers
+    only its own windows (and the matching entries of ``arrays``, e.g. y and
+    sample weights), so memory holds the rows once, never all the windows,
+    which Keras would materialise if given them as one array. Built like
+    Keras's own array adapter (the data enter once, via ``from_tensors``;
+    positions are shuffled afresh each epoch when ``shuffle``, reproducibly
+    for a given ``seed``).
+    """
+    import tensorflow as tf
+
+    data = tuple(
+        tf.convert_to_tensor(np.ascontiguousarray(a))
+        for a in (rows.astype(np.float32, copy=False), starts, *arrays)
+    )
+    offsets = tf.range(window, dtype=data[1].dtype)
+    n_windows, n_full = len(starts), len(starts) // batch_size
+    # One permutation of the positions per epoch (a new iterator each epoch
+    # draws new seeds from the generator), cut into batches. Unlike
+    # Dataset.shuffle, which keeps a buffer of one tensor per window, this
+    # holds one int64 per window.
+    if not shuffle:
+        generator = None
+    elif seed is None:
+        generator = tf.random.Generator.from_non_deterministic_state()
+    else:
+        generator = tf.random.Generator.from_seed(seed)
+
+    def order(_):
+        positions = tf.range(n_windows, dtype=tf.int64)
+        if generator is None:
+            return positions
+        seeds = generator.make_seeds(1)[:, 0]
+        return tf.random.experimental.stateless_shuffle(positions, seed=seeds)
+
+    def cut(positions):
+        batches = tf.data.Dataset.from_tensor_slices(
+            tf.reshape(positions[: n_full * batch_size], [n_full, batch_size])
+        )
+        if n_windows % batch_size:
+            last = tf.data.Dataset.from_tensors(positions[n_full * batch_size :])
+            batches = batches.concatenate(last)
+        return batches
+
+    n_batches = -(-n_windows // batch_size)
+    positions = (
+        tf.data.Dataset.range(1)
+        .map(order)
+        .flat_map(cut)
+        .apply(tf.data.experimental.assert_cardinality(n_batches))
+    )
+
+    def gather(batch, data):
+        rows, starts, *arrays = data
+        x = tf.gather(rows, tf.gather(starts, batch)[:, None] + offsets)
+        return (x, *(tf.gather(a, batch) for a in arrays)) if arrays else x
+
+    dataset = tf.data.Dataset.zip(
+        positions, tf.data.Dataset.from_tensors(data).repeat()
+    )
+    return dataset.map(gather, num_parallel_calls=tf.data.AUTOTUNE).prefetch(
+        tf.data.AUTOTUNE
+    )
 
 
 def _head(model):

@@ -22,16 +22,21 @@ Replacing SciKeras later means rewriting this file only.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import difflib
 import pickle
+from collections import defaultdict
 
 import keras
 import numpy as np
+from scikeras._utils import route_params
+from scikeras.utils import metric_name
 from scikeras.utils.transformers import RegressorTargetEncoder
 from scikeras.wrappers import BaseWrapper
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_consistent_length
+from sklearn.utils.validation import _check_sample_weight, check_consistent_length
 
 from . import _networks
 from ._validation import (
@@ -45,6 +50,7 @@ from ._validation import (
     check_numeric,
     validate_data,
 )
+from ._windowing import window_rows, windows_over
 
 __all__ = ["SciKerasLSTMBase"]
 
@@ -63,12 +69,15 @@ class _TargetScaler(RegressorTargetEncoder):
     def __init__(self, standardize=True):
         self.standardize = standardize
 
-    def fit(self, y):
+    def fit(self, y, sample_weight=None):
         super().fit(y)
         y2d = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
         if self.standardize:
-            self.mean_ = y2d.mean(axis=0)
-            scale = y2d.std(axis=0)
+            self.mean_ = np.average(y2d, axis=0, weights=sample_weight)
+            variance = np.average(
+                (y2d - self.mean_) ** 2, axis=0, weights=sample_weight
+            )
+            scale = np.sqrt(variance)
             self.scale_ = np.where(scale > 0, scale, 1.0)
         else:
             self.mean_ = np.zeros(y2d.shape[1])
@@ -85,8 +94,20 @@ class _TargetScaler(RegressorTargetEncoder):
         return super().inverse_transform(y2d * self.scale_ + self.mean_)
 
 
+def _without_model(callback):
+    """A shallow copy of a Keras callback, without the model it was last set to."""
+    if not isinstance(callback, keras.callbacks.Callback):
+        return callback
+    callback = copy.copy(callback)
+    vars(callback).pop("_model", None)
+    return callback
+
+
 def _picklable_or_raise(owner, name, value):
     """Fail early, with a fix, when a parameter would make the model unpicklable."""
+    if name == "callbacks" and isinstance(value, list):
+        # A callback used before holds that model: pickling it would save it.
+        value = [_without_model(callback) for callback in value]
     try:
         pickle.dumps(value)
     except Exception as exc:  # pickle raises several types for the same problem
@@ -249,13 +270,127 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
         compile_kwargs["optimizer"] = type(optimizer).from_config(config)
         compile_kwargs.setdefault("steps_per_execution", self.steps_per_execution)
         if self.jit_compile == "auto":
-            batches = -(-self._n_fit_samples // self.batch_size)
-            jit = _networks.default_jit_compile(self.epochs * batches)
+            jit = _networks.default_jit_compile(self._n_fit_steps)
             compile_kwargs.setdefault("jit_compile", jit)
         else:
             compile_kwargs.setdefault("jit_compile", self.jit_compile)
         model.compile(**compile_kwargs)
         return model
+
+    def _fit(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
+        # SciKeras's _fit, except that the windows reach Keras as batches
+        # gathered from the rows behind them (never all materialised), and
+        # zero-weight windows are dropped by index instead of by copying X.
+        initialized = (self.warm_start or warm_start) and self.initialized_
+        if not initialized:
+            X, y = self._initialize(X, y)
+        else:
+            X, y = self._validate_data(X, y)
+        self._ensure_compiled_model()
+        X = self.feature_encoder_.transform(X)
+        windows = window_rows(X)
+        if sample_weight is not None:
+            if not np.any(np.asarray(sample_weight)):
+                raise ValueError(
+                    f"{type(self).__name__} got a sample_weight of zeros only, "
+                    f"so there is nothing to train on; give some windows a "
+                    f"positive weight."
+                )
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
+            kept = sample_weight != 0
+            windows = (windows[0], windows[1][kept])
+            y, sample_weight = y[kept], sample_weight[kept]
+            if not initialized:  # the target's scale is a weighted one
+                self.target_encoder_.fit(y, sample_weight=sample_weight)
+        y = self.target_encoder_.transform(y)
+        self._check_model_compatibility(y)
+        self._fit_keras_model(
+            windows,
+            y,
+            sample_weight=sample_weight,
+            warm_start=warm_start,
+            epochs=epochs,
+            initial_epoch=initial_epoch,
+            **kwargs,
+        )
+
+    def _fit_keras_model(
+        self, windows, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
+    ):
+        # SciKeras's _fit_keras_model, fed by window_dataset: batch_size,
+        # shuffle and validation_split are applied here, as Keras applies them
+        # to arrays (the validation windows are the last ones, unshuffled).
+        fit_args = route_params(
+            self.get_params(), destination="fit", pass_filter=self._fit_kwargs
+        )
+        fit_args.update(kwargs)
+        fit_args = {
+            k: v
+            for k, v in fit_args.items()
+            if not k.startswith("callbacks")
+            and k not in ("epochs", "initial_epoch", "sample_weight")
+        }
+        batch_size = fit_args.pop("batch_size")
+        shuffle = fit_args.pop("shuffle")
+        split = fit_args.pop("validation_split", 0.0)
+        validation_batch_size = fit_args.pop("validation_batch_size", None)
+        rows, starts = windows
+        arrays = (y,) if sample_weight is None else (y, sample_weight)
+        if fit_args.get("validation_data") is not None:
+            fit_args["validation_data"] = self._validation_windows(
+                fit_args["validation_data"], validation_batch_size or batch_size
+            )
+        elif split:
+            n_train = int(np.floor(len(starts) * (1.0 - split)))
+            if not 0 < n_train < len(starts):
+                raise ValueError(
+                    f"{type(self).__name__} cannot hold out a fraction "
+                    f"{split!r} of {len(starts)} window(s) for validation and "
+                    f"still train on some; pass more windows or change "
+                    f"validation_split (or validation_fraction)."
+                )
+            fit_args["validation_data"] = _networks.window_dataset(
+                rows,
+                starts[n_train:],
+                self.sequence_shape_[0],
+                *(a[n_train:] for a in arrays),
+                batch_size=validation_batch_size or batch_size,
+            )
+            starts, arrays = starts[:n_train], tuple(a[:n_train] for a in arrays)
+        dataset = _networks.window_dataset(
+            rows,
+            starts,
+            self.sequence_shape_[0],
+            *arrays,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            seed=self._seed(),
+        )
+        history = self.model_.fit(
+            dataset,
+            epochs=initial_epoch + epochs,
+            initial_epoch=initial_epoch,
+            callbacks=self._fit_callbacks,
+            shuffle=False,  # the dataset shuffles
+            **fit_args,
+        )
+        if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
+            self.history_ = defaultdict(list)
+        for key, values in history.history.items():
+            if not (key == "loss" or key.startswith("val_")):
+                with contextlib.suppress(ValueError):  # e.g. a custom metric
+                    key = metric_name(key)
+            self.history_[key] += values
+
+    def _validation_windows(self, validation_data, batch_size):
+        """``validation_data=(X, y[, sample_weight])`` as fit's data: validated,
+        with y scaled as the training targets are."""
+        X, y, *weight = validation_data
+        X, y = self._validate_data(X, y)
+        arrays = (self.target_encoder_.transform(y), *weight)
+        return _networks.window_dataset(
+            *window_rows(X), X.shape[1], *arrays, batch_size=batch_size
+        )
 
     def _initialize_callbacks(self):
         super()._initialize_callbacks()
@@ -315,14 +450,28 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
             reset=reset,
             allow_nd=True,
             dtype=[np.float32, np.float64],
-            ensure_all_finite="allow-nan",
+            ensure_all_finite=False,  # checked below, on the rows
         )
         if X.ndim == 2:
             X = X[:, :, np.newaxis]
-        X = X.astype(np.float32, copy=False)
+        # The checks and the cast to float32 work on the rows behind the
+        # windows, so a strided view of windows is never materialised.
+        rows, starts = window_rows(X)
+        with np.errstate(over="ignore"):  # too large for float32: inf, caught here
+            rows = rows.astype(np.float32, copy=False)
+        if np.isinf(rows).any():
+            raise ValueError(
+                f"Input X contains infinity or a value too large for "
+                f"dtype('float32'). {name} masks NaN time steps but cannot "
+                f"use infinite ones; replace them with NaN (or finite values) "
+                f"first."
+            )
+        X = windows_over(rows, starts, X.shape[1])
         if reset:
             self.sequence_shape_ = X.shape[1:]
-            empty = ~(~np.isnan(X).any(axis=2)).any(axis=1)
+            # Observed steps per window, by a running count over the rows.
+            observed = np.concatenate([[0], np.cumsum(~np.isnan(rows).any(axis=1))])
+            empty = observed[starts + X.shape[1]] == observed[starts]
             if empty.any():
                 rows = np.flatnonzero(empty)
                 raise ValueError(
@@ -420,7 +569,7 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
             return self._fit_with_early_stopping(X, y, sample_weight, **kwargs)
 
     def _fit_with_early_stopping(self, X, y, sample_weight, **kwargs):
-        self._prepare_fit(X)
+        self._prepare_fit(X, kwargs.get("epochs", self.epochs))
         if not self._stops_early(X):
             super().fit(X, y, sample_weight=sample_weight, **kwargs)
             return self
@@ -439,7 +588,7 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
         history, best_epoch = self.history_, self._stopper.best_epoch + 1
         # 2. Train afresh on every window, the most recent ones included, for
         #    the number of epochs that did best.
-        self._prepare_fit(X)
+        self._prepare_fit(X, best_epoch)
         super().fit(X, y, sample_weight=sample_weight, epochs=best_epoch, **kwargs)
         self.history_ = history
         self.best_epoch_ = best_epoch
@@ -484,16 +633,17 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
         self : object
             Fitted estimator.
         """
-        self._prepare_fit(X)
+        self._prepare_fit(X, self.epochs)  # the budget of a loop of partial_fit
         with _networks.quiet_retracing():
             super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
         return self
 
-    def _prepare_fit(self, X):
+    def _prepare_fit(self, X, epochs):
         """Checks that need no data, seeding, and the size of the training."""
         self._check_fit_params()
-        # The size of the training decides jit_compile="auto".
-        self._n_fit_samples = _num_samples(X)
+        # The training steps of the network about to be built decide
+        # jit_compile="auto".
+        self._n_fit_steps = epochs * -(-_num_samples(X) // self.batch_size)
         seed = self._seed()
         if seed is not None:
             keras.utils.set_random_seed(seed)
@@ -532,8 +682,11 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
         if use_numpy:
             return _networks.numpy_forward(self.model_, X)
         batch_size = getattr(self, "predict__batch_size", 1024)
+        dataset = _networks.window_dataset(
+            *window_rows(X), X.shape[1], batch_size=batch_size
+        )
         with _networks.quiet_retracing():
-            return self.model_.predict(X, batch_size=batch_size, verbose=0)
+            return self.model_.predict(dataset, verbose=0)
 
     def gate_activations(self, X):
         """Gate activations of the first LSTM layer, step by step.

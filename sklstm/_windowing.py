@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.metaestimators import available_if
 
@@ -230,6 +230,50 @@ def _sliding_windows(X, window, fill_value):
     padded[window - 1 :] = X
     # sliding_window_view puts the window axis last: (n, n_features, window).
     return sliding_window_view(padded, window, axis=0).transpose(0, 2, 1)
+
+
+def window_rows(X):
+    """The rows and start offsets behind 3-D windows, without copying them.
+
+    Returns ``rows`` of shape ``(n_rows, n_features)`` and ``starts`` (int64) such
+    that ``X[i]`` equals ``rows[starts[i] : starts[i] + X.shape[1]]``. For
+    windows that are a strided view over a series, as
+    :class:`SequenceWindower` returns, ``rows`` is a view of that series, so
+    feeding batches gathered from it never holds all windows in memory; any
+    other array is made contiguous and its windows laid end to end.
+    """
+    n_samples, window, n_features = X.shape
+    by_sample, by_step, by_feature = X.strides
+    # Consecutive windows k rows apart (1 <= k <= window, so that every row of
+    # the span lies in some window and the view reads no foreign memory).
+    if n_samples and by_step > 0 and by_sample % by_step == 0:
+        k = by_sample // by_step
+        if 1 <= k <= window:
+            rows = as_strided(
+                X,
+                shape=((n_samples - 1) * k + window, n_features),
+                strides=(by_step, by_feature),
+                writeable=False,
+            )
+            return rows, np.arange(n_samples, dtype=np.int64) * k
+    X = np.ascontiguousarray(X)
+    starts = np.arange(n_samples, dtype=np.int64) * window
+    return X.reshape(n_samples * window, n_features), starts
+
+
+def windows_over(rows, starts, window):
+    """The read-only 3-D view of the windows that :func:`window_rows` found.
+
+    ``starts`` must step evenly (as :func:`window_rows` returns them).
+    """
+    step = int(starts[1] - starts[0]) if len(starts) > 1 else 1
+    by_row, by_feature = rows.strides
+    return as_strided(
+        rows[starts[0] :] if len(starts) else rows,
+        shape=(len(starts), window, rows.shape[1]),
+        strides=(step * by_row, by_row, by_feature),
+        writeable=False,
+    )
 
 
 def _check_horizons(horizon):
