@@ -4,16 +4,15 @@ A series of 10^6 rows and 4 features (float32, 16 MB) cut into windows of 128
 steps would take n x window x features x 4 bytes = 2.05 GB if every window were
 materialised, as the tutorial's loop (and Keras, given the windows as one
 array) does. ``SequenceWindower`` returns a strided view instead, and the
-sklstm regressors feed Keras batches gathered from the series itself.
-
-Each case runs in a fresh process, which reports its peak resident set size
+sklstm regressors feed Keras batches gathered from the series itself. Each case
+runs in a fresh process, which reports its peak resident set size
 (``ru_maxrss``) just before the fit and at the end; the difference is what the
 fit added. The same fit on 100 times fewer rows shows the fixed part (tracing
-the graphs, TensorFlow's thread pools). The Keras case is ``model.fit`` on the same strided view with the
-same network. Training is cut short after a few batches by a callback (an
-epoch over 10^6 windows of 128 steps takes many minutes on a CPU): the input
-pipeline is built in full before the first batch, so the memory it takes is
-all there by then. Run from the repository root::
+the graphs, TensorFlow's thread pools). The Keras case is ``model.fit`` on the
+same strided view with the same network. Training is cut short after a few
+batches by a callback (an epoch over 10^6 windows of 128 steps takes many
+minutes on a CPU): the input pipeline is built in full before the first batch,
+so the memory it takes is all there by then. Run from the repository root::
 
     python benchmarks/bench_memory.py
 
