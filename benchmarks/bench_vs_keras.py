@@ -172,9 +172,28 @@ def fit_ours(d, seed, label, **params):
     return est, timer, wall
 
 
+def train_raw(label, model, d, epochs, timer, start):
+    """Fit a compiled raw Keras model on the standardised target; predict in deg C."""
+    y, mean, scale = scaled_target(d["y_train"])
+    history = catching(
+        label,
+        lambda: model.fit(
+            d["X_train_array"],
+            y,
+            epochs=epochs,
+            batch_size=BATCH,
+            shuffle=True,
+            verbose=0,
+            callbacks=[timer],
+        ),
+    )
+    wall = time.perf_counter() - start
+    pred = model.predict(d["X_val_array"], verbose=0)[:, 0] * scale + mean
+    return model, timer, wall, pred, history.history["loss"][-1]
+
+
 def fit_tutorial(d, seed, epochs):
     """The tutorial's code, on a standardised target; predictions in deg C."""
-    y, mean, scale = scaled_target(d["y_train"])
     timer = EpochTimer()
     start = time.perf_counter()
     keras.utils.set_random_seed(seed)
@@ -186,28 +205,13 @@ def fit_tutorial(d, seed, epochs):
         ]
     )
     model.compile(optimizer="adam", loss="mse")
-    history = catching(
-        "tutorial Keras",
-        lambda: model.fit(
-            d["X_train_array"],
-            y,
-            epochs=epochs,
-            batch_size=BATCH,
-            shuffle=True,
-            verbose=0,
-            callbacks=[timer],
-        ),
-    )
-    wall = time.perf_counter() - start
-    pred = model.predict(d["X_val_array"], verbose=0)[:, 0] * scale + mean
-    return model, timer, wall, pred, history.history["loss"][-1]
+    return train_raw("tutorial Keras", model, d, epochs, timer, start)
 
 
 def fit_raw_identical(d, seed, epochs, jit_compile):
     """Raw Keras with LSTMRegressor's network and training settings."""
     timer = EpochTimer()
     start = time.perf_counter()
-    y, mean, scale = scaled_target(d["y_train"])
     keras.utils.set_random_seed(seed)
     model = build_lstm_network((WINDOW, len(FEATURES)), units=(UNITS,), n_outputs=1)
     model.compile(
@@ -216,21 +220,7 @@ def fit_raw_identical(d, seed, epochs, jit_compile):
         steps_per_execution=32,
         jit_compile=jit_compile,
     )
-    history = catching(
-        "raw Keras, identical settings",
-        lambda: model.fit(
-            d["X_train_array"],
-            y,
-            epochs=epochs,
-            batch_size=BATCH,
-            shuffle=True,
-            verbose=0,
-            callbacks=[timer],
-        ),
-    )
-    wall = time.perf_counter() - start
-    pred = model.predict(d["X_val_array"], verbose=0)[:, 0] * scale + mean
-    return model, timer, wall, pred, history.history["loss"][-1]
+    return train_raw("raw Keras, identical settings", model, d, epochs, timer, start)
 
 
 def med(values):
