@@ -470,7 +470,7 @@ def summary(df):
         for series in mean.index:
             if not (beats[series] and near[series]):
                 fails.append(
-                    f"{series}: {rel[series]:.2f}, {to_best[series]:.2f}, "
+                    f"{series}: {rel[series]:.3f}, {to_best[series]:.3f}, "
                     f"{mean.loc[series].idxmin()}"
                 )
         lines.append(

@@ -245,23 +245,17 @@ def window_dataset(rows, starts, window, *arrays, batch_size, shuffle=False, see
     )
     offsets = tf.range(window, dtype=data[1].dtype)
     n_windows, n_full = len(starts), len(starts) // batch_size
-    # One permutation of the positions per epoch (a new iterator each epoch
-    # draws new seeds from the generator), cut into batches. Unlike
+
+    # One permutation of the positions per epoch, from a seed that
+    # Dataset.random draws afresh for each new iterator (each epoch). Unlike
     # Dataset.shuffle, which keeps a buffer of one tensor per window, this
     # holds one int64 per window.
-    if not shuffle:
-        generator = None
-    elif seed is None:
-        generator = tf.random.Generator.from_non_deterministic_state()
-    else:
-        generator = tf.random.Generator.from_seed(seed)
-
-    def order(_):
+    def order(draw):
         positions = tf.range(n_windows, dtype=tf.int64)
-        if generator is None:
+        if not shuffle:
             return positions
-        seeds = generator.make_seeds(1)[:, 0]
-        return tf.random.experimental.stateless_shuffle(positions, seed=seeds)
+        seed_pair = tf.stack([draw, tf.constant(0, tf.int64)])
+        return tf.random.experimental.stateless_shuffle(positions, seed=seed_pair)
 
     def cut(positions):
         batches = tf.data.Dataset.from_tensor_slices(
@@ -274,7 +268,8 @@ def window_dataset(rows, starts, window, *arrays, batch_size, shuffle=False, see
 
     n_batches = -(-n_windows // batch_size)
     positions = (
-        tf.data.Dataset.range(1)
+        tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
+        .take(1)
         .map(order)
         .flat_map(cut)
         .apply(tf.data.experimental.assert_cardinality(n_batches))
