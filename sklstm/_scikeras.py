@@ -288,7 +288,7 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
             X, y = self._validate_data(X, y)
         self._ensure_compiled_model()
         X = self.feature_encoder_.transform(X)
-        windows = window_rows(X)
+        rows, starts = window_rows(X)
         if sample_weight is not None:
             if not np.any(np.asarray(sample_weight)):
                 raise ValueError(
@@ -298,14 +298,13 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
                 )
             sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
             kept = sample_weight != 0
-            windows = (windows[0], windows[1][kept])
-            y, sample_weight = y[kept], sample_weight[kept]
+            starts, y, sample_weight = starts[kept], y[kept], sample_weight[kept]
             if not initialized:  # the target's scale is a weighted one
                 self.target_encoder_.fit(y, sample_weight=sample_weight)
         y = self.target_encoder_.transform(y)
         self._check_model_compatibility(y)
         self._fit_keras_model(
-            windows,
+            (rows, starts),
             y,
             sample_weight=sample_weight,
             warm_start=warm_start,
@@ -473,12 +472,12 @@ class SciKerasLSTMBase(RegressorMixin, BaseWrapper):
             observed = np.concatenate([[0], np.cumsum(~np.isnan(rows).any(axis=1))])
             empty = observed[starts + X.shape[1]] == observed[starts]
             if empty.any():
-                rows = np.flatnonzero(empty)
+                bad = np.flatnonzero(empty)
                 raise ValueError(
                     f"{name} expected every training window to have at least "
                     f"one observed time step (a step with no NaN); got "
-                    f"{rows.size} window(s) with none, at row(s) "
-                    f"{rows[:5].tolist()}{'...' if rows.size > 5 else ''}. Drop "
+                    f"{bad.size} window(s) with none, at row(s) "
+                    f"{bad[:5].tolist()}{'...' if bad.size > 5 else ''}. Drop "
                     f"those rows (and their targets), or impute the missing "
                     f"values before windowing."
                 )

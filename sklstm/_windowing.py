@@ -264,12 +264,13 @@ def window_rows(X):
 def windows_over(rows, starts, window):
     """The read-only 3-D view of the windows that :func:`window_rows` found.
 
-    ``starts`` must step evenly (as :func:`window_rows` returns them).
+    ``starts`` must be as :func:`window_rows` returns them: from 0, evenly
+    spaced.
     """
-    step = int(starts[1] - starts[0]) if len(starts) > 1 else 1
+    step = int(starts[1]) if len(starts) > 1 else 1
     by_row, by_feature = rows.strides
     return as_strided(
-        rows[starts[0] :] if len(starts) else rows,
+        rows,
         shape=(len(starts), window, rows.shape[1]),
         strides=(step * by_row, by_row, by_feature),
         writeable=False,
