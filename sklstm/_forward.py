@@ -1,11 +1,12 @@
-"""Forward passes over whole sequences: one LSTM layer, or a Bidirectional one.
+"""The forward pass of one LSTM layer over whole sequences.
 
-:func:`~sklstm.gates.lstm_forward`, :func:`~sklstm.gates.bidirectional_forward`
-and the :class:`~sklstm.gates.LSTMGates` they return, all public in
-:mod:`sklstm.gates`, which re-exports them. ``_prepare`` checks the inputs and
-puts them in time-major processing order; ``_scan`` is the recurrence, the only
-Python loop being over time, and keeps the trace that backpropagation
-(:mod:`sklstm._bptt`) needs. NumPy only.
+:func:`~sklstm.gates.lstm_forward` and the :class:`~sklstm.gates.LSTMGates` it
+returns, both public in :mod:`sklstm.gates`, which re-exports them.
+``_prepare_inputs`` checks the sequences and the mask and puts them in
+time-major order (the GRU in :mod:`sklstm._gru` shares it); ``_prepare`` adds
+the LSTM's states; ``_scan`` is the recurrence, the only Python loop being over
+time, and keeps the trace that backpropagation (:mod:`sklstm._bptt`) needs.
+NumPy only.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -59,18 +60,39 @@ class _Trace(NamedTuple):
     phi_c: Array  # phi(c_t) (T, n, u)
 
 
-def _prepare(
+def _check_step_inputs(
+    x_t: ArrayLike, h_prev: ArrayLike, n_features: int, units: int, who: str
+) -> tuple[Array, Array]:
+    x_t, h_prev = _as_float(x_t), _as_float(h_prev)
+    if x_t.ndim != 2 or x_t.shape[1] != n_features:
+        raise ValueError(
+            f"{who} expected x_t of shape (n_samples, n_features) with "
+            f"n_features={n_features}, as in the kernel; got shape {x_t.shape}. "
+            "Pass one time step x[:, t, :] of the sequences."
+        )
+    if h_prev.shape != (x_t.shape[0], units):
+        raise ValueError(
+            f"{who} expected h_prev of shape (n_samples, units) = "
+            f"({x_t.shape[0]}, {units}); got shape {h_prev.shape}. Start from "
+            f"np.zeros(({x_t.shape[0]}, {units})) or the previous step's h."
+        )
+    return x_t, h_prev
+
+
+def _prepare_inputs(
     x: ArrayLike,
-    weights: LSTMWeights,
+    n_features: int,
+    weights_dtype: np.dtype[Any],
     mask: ArrayLike | None,
-    initial_state: Sequence[ArrayLike] | None,
-    go_backwards: bool,
     who: str,
-) -> tuple[Array, NDArray[np.bool_] | None, Array, Array]:
-    """Validate, cast and put in time-major processing order."""
-    weights = _check_weights(weights, who)
+) -> tuple[Array, NDArray[np.bool_] | None]:
+    """Validate and cast ``x`` and ``mask``; return them time-major.
+
+    The mask comes back as None when it keeps every step, else of shape
+    ``(n_timesteps, n_samples, 1)``. Neither is reversed for ``go_backwards``.
+    """
     x = _as_float(x)
-    if x.ndim != 3 or x.shape[2] != weights.n_features:
+    if x.ndim != 3 or x.shape[2] != n_features:
         hint = (
             " For a single sequence, add a batch axis: x[np.newaxis]."
             if x.ndim == 2
@@ -78,7 +100,7 @@ def _prepare(
         )
         raise ValueError(
             f"{who} expected x of shape (n_samples, n_timesteps, n_features) with "
-            f"n_features={weights.n_features}, as in the kernel; got shape "
+            f"n_features={n_features}, as in the kernel; got shape "
             f"{x.shape}.{hint}"
         )
     n, steps, _ = x.shape
@@ -87,7 +109,7 @@ def _prepare(
             f"{who} expected x with at least one time step; got shape {x.shape}. "
             "Pass sequences of length >= 1."
         )
-    dtype = np.result_type(x.dtype, weights.dtype)
+    dtype = np.result_type(x.dtype, weights_dtype)
     x_tm = np.ascontiguousarray(np.swapaxes(x.astype(dtype, copy=False), 0, 1))
 
     mask_tm = None
@@ -102,6 +124,21 @@ def _prepare(
         m = m.astype(bool)
         if not m.all():
             mask_tm = np.ascontiguousarray(m.T[:, :, None])
+    return x_tm, mask_tm
+
+
+def _prepare(
+    x: ArrayLike,
+    weights: LSTMWeights,
+    mask: ArrayLike | None,
+    initial_state: Sequence[ArrayLike] | None,
+    go_backwards: bool,
+    who: str,
+) -> tuple[Array, NDArray[np.bool_] | None, Array, Array]:
+    """Validate, cast and put in time-major processing order."""
+    weights = _check_weights(weights, who)
+    x_tm, mask_tm = _prepare_inputs(x, weights.n_features, weights.dtype, mask, who)
+    n, dtype = x_tm.shape[1], x_tm.dtype
 
     u = weights.units
     if initial_state is None:
@@ -310,97 +347,3 @@ default=None
         u = w.units
         result += (LSTMGates(*(g[..., k * u : (k + 1) * u] for k in range(4))),)
     return result
-
-
-_MERGE_MODES = ("concat", "sum", "mul", "ave", None)
-
-
-def bidirectional_forward(
-    x: ArrayLike,
-    forward_weights: LSTMWeights,
-    backward_weights: LSTMWeights,
-    *,
-    merge_mode: str | None = "concat",
-    mask: ArrayLike | None = None,
-    return_sequences: bool = False,
-) -> Array | tuple[Array, Array]:
-    """Run a ``keras.layers.Bidirectional`` LSTM: both directions, then merge.
-
-    The forward layer reads the sequence as given; the backward layer reads it
-    from the last step to the first (``go_backwards=True``). With
-    ``return_sequences=True`` the backward outputs are flipped back into the
-    original time order before merging, and, as Keras forces for both layers,
-    the output at a masked step is zero. Without it, each layer gives its last
-    output: the forward one after the last step, the backward one after the
-    first step.
-
-    Parameters
-    ----------
-    x : array-like of shape (n_samples, n_timesteps, n_features)
-        Input sequences.
-    forward_weights : LSTMWeights
-        Weights of the forward layer, e.g.
-        ``LSTMWeights.from_keras(bidi.forward_layer)``.
-    backward_weights : LSTMWeights
-        Weights of the backward layer, e.g.
-        ``LSTMWeights.from_keras(bidi.backward_layer)``.
-    merge_mode : {"concat", "sum", "mul", "ave"} or None, default="concat"
-        How to combine the forward output ``y`` and backward output ``y_rev``:
-        ``[y, y_rev]`` on the last axis, ``y + y_rev``, ``y * y_rev``,
-        ``(y + y_rev) / 2``, or None to return both.
-    mask : array-like of shape (n_samples, n_timesteps) or None, default=None
-        True for the steps to use, False for padding; used by both layers.
-    return_sequences : bool, default=False
-        If True, return the merged outputs of every step.
-
-    Returns
-    -------
-    output : ndarray or tuple of two ndarrays
-        Shape ``(n_samples, [n_timesteps,] 2 * units)`` for "concat",
-        ``(n_samples, [n_timesteps,] units)`` for the others, or the tuple
-        ``(y, y_rev)`` for ``merge_mode=None``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklstm.gates import LSTMWeights, bidirectional_forward
-    >>> fw, bw = LSTMWeights.random(4, 3, seed=0), LSTMWeights.random(4, 3, seed=1)
-    >>> x = np.ones((2, 5, 4))
-    >>> bidirectional_forward(x, fw, bw).shape
-    (2, 6)
-    >>> bidirectional_forward(x, fw, bw, merge_mode="sum", return_sequences=True).shape
-    (2, 5, 3)
-    """
-    if merge_mode not in _MERGE_MODES:
-        raise ValueError(
-            "bidirectional_forward expected merge_mode to be one of 'concat', "
-            f"'sum', 'mul', 'ave' or None; got {merge_mode!r}. Use Keras's names "
-            "for the merge modes."
-        )
-    fw = _check_weights(forward_weights, "bidirectional_forward")
-    bw = _check_weights(backward_weights, "bidirectional_forward")
-    if merge_mode in ("sum", "mul", "ave") and fw.units != bw.units:
-        raise ValueError(
-            f"bidirectional_forward expected both layers to have the same units for "
-            f"merge_mode={merge_mode!r}; got {fw.units} forward and {bw.units} "
-            "backward. Use merge_mode='concat', or equal units."
-        )
-    kwargs: dict[str, Any] = {
-        "mask": mask,
-        "return_sequences": return_sequences,
-        "zero_output_for_mask": return_sequences,
-    }
-    y = lstm_forward(x, fw, **kwargs)
-    y_rev = lstm_forward(x, bw, go_backwards=True, **kwargs)
-    assert isinstance(y, np.ndarray) and isinstance(y_rev, np.ndarray)
-    if return_sequences:
-        y_rev = y_rev[:, ::-1]
-    if merge_mode == "concat":
-        return np.concatenate([y, y_rev], axis=-1)
-    if merge_mode == "sum":
-        return y + y_rev
-    if merge_mode == "mul":
-        return y * y_rev
-    if merge_mode == "ave":
-        return (y + y_rev) / 2
-    return y, np.ascontiguousarray(y_rev)

@@ -43,7 +43,9 @@ class GateWeights(NamedTuple):
     bias: Array
 
 
-def _weight_array(value: Any, name: str) -> Array:
+def _weight_array(
+    value: Any, name: str, owner: str = "LSTMWeights", hint: str = _LAYOUT_HINT
+) -> Array:
     arr = np.asarray(value)
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.floating)
@@ -51,8 +53,8 @@ def _weight_array(value: Any, name: str) -> Array:
         or arr.dtype == bool
     ):
         raise TypeError(
-            f"LSTMWeights expected {name} to hold real numbers; got an array of "
-            f"dtype {arr.dtype}. {_LAYOUT_HINT}"
+            f"{owner} expected {name} to hold real numbers; got an array of "
+            f"dtype {arr.dtype}. {hint}"
         )
     return arr
 
@@ -253,6 +255,13 @@ recurrent_activation='sigmoid')
                 "Bidirectional wrapper. Read each direction on its own: "
                 "LSTMWeights.from_keras(layer.forward_layer) and "
                 "LSTMWeights.from_keras(layer.backward_layer)."
+            )
+        if hasattr(layer, "reset_after"):
+            raise TypeError(
+                "LSTMWeights.from_keras expected an LSTM layer; got "
+                f"{type(layer).__name__} {getattr(layer, 'name', '')!r}, which has "
+                "reset_after like a GRU. Read a GRU with GRUWeights.from_keras(layer) "
+                "and run it with gru_forward."
             )
         needed = ("get_weights", "units", "activation", "recurrent_activation")
         missing = [name for name in needed if not hasattr(layer, name)]

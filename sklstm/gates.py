@@ -1,13 +1,15 @@
-"""The LSTM cell in NumPy, gate by gate, numerically equal to Keras.
+"""The LSTM and GRU cells in NumPy, gate by gate, numerically equal to Keras.
 
-This module is the LSTM of :class:`keras.layers.LSTM` written out in NumPy: one
-function per gate, one step, a whole sequence (with masking, initial states and
-``go_backwards``), the :class:`keras.layers.Bidirectional` wrapper, and
-backpropagation through time. It reads the weights of a fitted Keras layer and
-reproduces its outputs to float32 round-off, so a model can be inspected, taught
-and run without TensorFlow. It imports NumPy only.
+This module holds two recurrent cells written out in NumPy: the LSTM of
+:class:`keras.layers.LSTM` (one function per gate, one step, a whole sequence
+with masking, initial states and ``go_backwards``, and backpropagation through
+time) and the GRU of :class:`keras.layers.GRU` (one step and a whole sequence,
+with the same options), plus the :class:`keras.layers.Bidirectional` wrapper
+over either. It reads the weights of a fitted Keras layer and reproduces its
+outputs to float32 round-off, so a model can be inspected, taught and run
+without TensorFlow. It imports NumPy only.
 
-For one time step, with the row-vector convention of Keras (``x_t`` has shape
+For one LSTM step, with the row-vector convention of Keras (``x_t`` has shape
 ``(n_samples, n_features)``)::
 
     i_t = sigma(x_t W_i + h_{t-1} U_i + b_i)     input gate
@@ -22,6 +24,22 @@ activation (tanh by default) and ``*`` the element-wise product. The weights are
 stored as Keras stores them: ``kernel`` of shape ``(n_features, 4 * units)``,
 ``recurrent_kernel`` of shape ``(units, 4 * units)`` and ``bias`` of shape
 ``(4 * units,)``, the four gates side by side in the order ``(i, f, c, o)``.
+Keras initialises ``b_f`` to one (``unit_forget_bias=True``); the layout does
+not change.
+
+For one GRU step, with Keras's default ``reset_after=True``::
+
+    z_t = sigma(x_t W_z + b_z + h_{t-1} U_z + rb_z)            update gate
+    r_t = sigma(x_t W_r + b_r + h_{t-1} U_r + rb_r)            reset gate
+    hh_t = phi(x_t W_h + b_h + r_t * (h_{t-1} U_h + rb_h))     candidate state
+    h_t = z_t * h_{t-1} + (1 - z_t) * hh_t                     hidden state
+
+The GRU's ``kernel`` has shape ``(n_features, 3 * units)`` and its
+``recurrent_kernel`` ``(units, 3 * units)``, the gates in the order
+``(z, r, h)``; its ``bias`` has shape ``(2, 3 * units)``, the input biases
+``b`` in row 0 and the recurrent biases ``rb`` in row 1. With
+``reset_after=False`` the candidate is ``phi(x_t W_h + b_h + (r_t * h_{t-1})
+U_h)`` and the bias has the one row ``b``, shape ``(3 * units,)``.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -34,11 +52,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._activations import _activation_name, _apply, _as_float, sigmoid
+from ._bidirectional import bidirectional_forward
 from ._bptt import LSTMGradients, lstm_backward
-from ._forward import LSTMGates, bidirectional_forward, lstm_forward
+from ._forward import LSTMGates, _check_step_inputs, lstm_forward
+from ._gru import GRUGates, gru_forward, gru_step
+from ._gru_weights import GRUWeights
 from ._lstm_weights import GateWeights, LSTMWeights, _check_weights
 
 __all__ = [
+    "GRUGates",
+    "GRUWeights",
     "GateWeights",
     "LSTMGates",
     "LSTMGradients",
@@ -47,6 +70,8 @@ __all__ = [
     "candidate",
     "cell_update",
     "forget_gate",
+    "gru_forward",
+    "gru_step",
     "hidden_state",
     "input_gate",
     "lstm_backward",
@@ -58,35 +83,18 @@ __all__ = [
 
 # The API is split by responsibility into private modules, re-exported above:
 # _activations (sigmoid, Keras's other activations and their derivatives),
-# _lstm_weights (LSTMWeights, GateWeights), _forward (lstm_forward,
-# bidirectional_forward, LSTMGates) and _bptt (lstm_backward, LSTMGradients).
-# This module holds the cell itself: one gate at a time, and one step.
+# _lstm_weights (LSTMWeights, GateWeights), _forward (lstm_forward, LSTMGates),
+# _bptt (lstm_backward, LSTMGradients), _gru_weights (GRUWeights), _gru
+# (gru_step, gru_forward, GRUGates) and _bidirectional (bidirectional_forward,
+# for either cell). This module holds the LSTM cell itself: one gate at a time,
+# and one step.
 
 Array = NDArray[np.floating]
 
 
 # --------------------------------------------------------------------------
-# Input checks of the gate functions and of the step.
+# Input checks of the gate functions.
 # --------------------------------------------------------------------------
-
-
-def _check_step_inputs(
-    x_t: ArrayLike, h_prev: ArrayLike, n_features: int, units: int, who: str
-) -> tuple[Array, Array]:
-    x_t, h_prev = _as_float(x_t), _as_float(h_prev)
-    if x_t.ndim != 2 or x_t.shape[1] != n_features:
-        raise ValueError(
-            f"{who} expected x_t of shape (n_samples, n_features) with "
-            f"n_features={n_features}, as in the kernel; got shape {x_t.shape}. "
-            "Pass one time step x[:, t, :] of the sequences."
-        )
-    if h_prev.shape != (x_t.shape[0], units):
-        raise ValueError(
-            f"{who} expected h_prev of shape (n_samples, units) = "
-            f"({x_t.shape[0]}, {units}); got shape {h_prev.shape}. Start from "
-            f"np.zeros(({x_t.shape[0]}, {units})) or the previous step's h."
-        )
-    return x_t, h_prev
 
 
 def _gate_args(
