@@ -19,6 +19,8 @@ _LAZY = {
     "LSTMRegressor": "._regressors",
     "StackedLSTMRegressor": "._regressors",
     "BiLSTMRegressor": "._regressors",
+    "SequenceRegressor": "._regressors",
+    "NaNMask": "._networks",
 }
 
 __all__ = [

@@ -35,12 +35,31 @@ def _log(message):
     print(message, file=sys.stderr, flush=True)
 
 
+def _epoch_progress():
+    """A Keras callback printing one line per epoch to standard error."""
+    import keras
+
+    class EpochProgress(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            parts = [f"epoch {epoch + 1}"] + [
+                f"{key} {value:.4f}"
+                for key, value in (logs or {}).items()
+                if "loss" in key
+            ]
+            print("  " + ", ".join(parts), file=sys.stderr, flush=True)
+
+    return EpochProgress()
+
+
+def _progress():
+    """Fit arguments that show the epochs, for this fit only (not saved)."""
+    return {"regressor__callbacks": [_epoch_progress()]}
+
+
 def _regressor(model, *, fast, random_state=0):
     import sklstm
 
-    from . import _networks
-
-    params = {"random_state": random_state, "callbacks": [_networks.EpochProgress()]}
+    params = {"random_state": random_state}
     if fast:
         params.update(units=16, epochs=3, early_stopping=False)
     return getattr(sklstm, MODELS[model])(**params)
@@ -96,7 +115,7 @@ def run_forecast(data, target, *, window, horizon, model, period, splits, fast, 
             f"next {len(test)} (after a gap of {horizon - 1})"
         )
         pipe = make_lstm_pipeline(window, _regressor(model, fast=fast))
-        pipe.fit(X.iloc[train], Y.iloc[train])
+        pipe.fit(X.iloc[train], Y.iloc[train], **_progress())
         pred = pipe.predict(X.iloc[test])
         fold_scores = {"LSTM pipeline": _scores(Y.iloc[test], pred)}
         for name, base in _baselines(data[target], test, horizons, period).items():
@@ -111,7 +130,7 @@ def run_forecast(data, target, *, window, horizon, model, period, splits, fast, 
     ).T
     log(f"final fit on all {len(X)} rows")
     pipe = make_lstm_pipeline(window, _regressor(model, fast=fast))
-    pipe.fit(X, Y)
+    pipe.fit(X, Y, **_progress())
     last = np.asarray(pipe.predict(data.iloc[-window:]))[-1]
     index = data.index
     if isinstance(index, pd.DatetimeIndex) and index.freq is not None:

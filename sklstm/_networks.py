@@ -1,37 +1,39 @@
-"""Pure Keras model builders: the only place that knows Keras layers.
+"""Keras networks: the layers sklstm adds, one builder, one compile policy.
 
-The estimators and the tuning module call :func:`build_lstm_network` with plain
-arguments; it never sees an estimator. Missing time steps (NaN, e.g. the
-windower's left padding) are turned into a Keras mask by :class:`NaNMask`, so the
-LSTM skips them instead of reading them as numbers.
+The only module that knows Keras layers. :func:`build_network` builds the
+recurrent network of every regressor (the cell, LSTM or GRU, is a parameter, as
+in Keras's own ``rnn`` package where the cell is the point of variation);
+:func:`wrap_network` puts a user's own network behind the same input handling;
+:func:`compile_network` is the one compile policy, used by the regressors and
+by :class:`sklstm.tuning.LSTMHyperModel` alike. None of them sees an
+estimator.
+
+Missing time steps (NaN, e.g. the windower's left padding) become a Keras mask
+through :class:`NaNMask`, so the recurrent layers skip them instead of reading
+them as numbers.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 from __future__ import annotations
 
-import contextlib
-import logging
-
 import keras
-import numpy as np
 from keras import layers, ops
 
-from . import gates
-
 __all__ = [
-    "EpochProgress",
+    "CELLS",
     "LinearSkip",
     "NaNMask",
-    "build_lstm_network",
-    "quiet_retracing",
+    "XLA_MIN_TRAIN_STEPS",
+    "build_network",
+    "compile_network",
     "default_jit_compile",
-    "gate_activations",
-    "lstm_layers",
-    "numpy_forward",
-    "supports_numpy_forward",
-    "window_dataset",
+    "recurrent_layers",
+    "wrap_network",
 ]
+
+#: The recurrent cells a network can be built from, by name.
+CELLS = {"lstm": layers.LSTM, "gru": layers.GRU}
 
 
 @keras.saving.register_keras_serializable(package="sklstm")
@@ -62,11 +64,11 @@ class NaNMask(layers.Layer):
 class LinearSkip(layers.Layer):
     """The observed inputs of the last step, or of the whole window, flattened.
 
-    Feeds a linear path around the LSTM to the head (as the "highway" of
-    LSTNet does), so that the network can express a linear autoregression,
-    e.g. the last observed value, exactly and extrapolate beyond the training
-    range; the LSTM learns what is left. Steps with a NaN contribute zeros:
-    like the LSTM, the path never reads a missing step.
+    Feeds a linear path around the recurrent layers to the head (as the
+    "highway" of LSTNet does), so that the network can express a linear
+    autoregression, e.g. the last observed value, exactly. Steps with a NaN
+    contribute zeros: like the recurrent layers, the path never reads a
+    missing step.
     """
 
     def __init__(self, mode="last", **kwargs):
@@ -89,44 +91,10 @@ class LinearSkip(layers.Layer):
         return {**super().get_config(), "mode": self.mode}
 
 
-class _NoRetracingWarning(logging.Filter):
-    def filter(self, record):
-        return "triggered tf.function retracing" not in record.getMessage()
-
-
-@contextlib.contextmanager
-def quiet_retracing():
-    """Silence TensorFlow's "tf.function retracing" warning for the duration.
-
-    Every fit builds a new network, so its training function is traced anew by
-    design; inside cross-validation TensorFlow then warns about "excessive"
-    retracing, which here is neither excessive nor actionable.
-    """
-    logger = logging.getLogger("tensorflow")
-    quiet = _NoRetracingWarning()
-    logger.addFilter(quiet)
-    try:
-        yield
-    finally:
-        logger.removeFilter(quiet)
-
-
-class EpochProgress(keras.callbacks.Callback):
-    """Print one line per epoch to standard error: epoch, loss and val_loss."""
-
-    def on_epoch_end(self, epoch, logs=None):
-        import sys
-
-        logs = logs or {}
-        parts = [f"epoch {epoch + 1}"] + [
-            f"{key} {value:.4f}" for key, value in logs.items() if "loss" in key
-        ]
-        print("  " + ", ".join(parts), file=sys.stderr, flush=True)
-
-
-def build_lstm_network(
+def build_network(
     input_shape,
     *,
+    cell="lstm",
     units=(50,),
     n_outputs=1,
     bidirectional=False,
@@ -137,69 +105,92 @@ def build_lstm_network(
     recurrent_dropout=0.0,
     mask_missing=True,
     linear_skip=None,
+    **cell_kwargs,
 ):
-    """Build an uncompiled LSTM network: (masking), LSTM layers, a Dense head.
+    """Build an uncompiled recurrent network: (masking), recurrent layers, a head.
 
     Parameters
     ----------
     input_shape : tuple of int
         ``(n_timesteps, n_features)`` of one sample.
+    cell : {"lstm", "gru"}, default="lstm"
+        The recurrent layer: :class:`keras.layers.LSTM` or
+        :class:`keras.layers.GRU` (Keras's defaults, ``reset_after=True``).
     units : tuple of int, default=(50,)
-        Units of each LSTM layer, first to last. All but the last return their
-        whole sequence to the next one.
+        Units of each recurrent layer, first to last. All but the last return
+        their whole sequence to the next one.
     n_outputs : int, default=1
         Width of the linear Dense head (one per forecast horizon).
     bidirectional : bool, default=False
-        Wrap every LSTM layer in :class:`keras.layers.Bidirectional`.
+        Wrap every recurrent layer in :class:`keras.layers.Bidirectional`.
     merge_mode : {"concat", "sum", "mul", "ave"}, default="concat"
         How a bidirectional layer merges its two directions.
     activation, recurrent_activation : str, default="tanh", "sigmoid"
-        The LSTM's cell and gate activations (Keras names).
+        The cell's candidate and gate activations (Keras names).
     dropout, recurrent_dropout : float, default=0.0
-        Dropout of the inputs and of the recurrent state of every LSTM layer.
+        Dropout of the inputs and of the recurrent state of every layer.
     mask_missing : bool, default=True
         Put a :class:`NaNMask` in front, so that time steps holding NaN are
         skipped.
     linear_skip : {"last", "window"} or None, default=None
         Also feed the head, linearly, the last step's inputs or the whole
         window's (:class:`LinearSkip`).
+    **cell_kwargs : dict
+        Further arguments of every recurrent layer, e.g. ``reset_after``.
 
     Returns
     -------
     model : keras.Model
         The network, not yet compiled.
     """
+    layer_class = CELLS[cell]
     inputs = keras.Input(shape=tuple(input_shape), name="windows")
     x = NaNMask(name="nan_mask")(inputs) if mask_missing else inputs
     for index, width in enumerate(units):
-        lstm = layers.LSTM(
+        recurrent = layer_class(
             int(width),
             activation=activation,
             recurrent_activation=recurrent_activation,
             dropout=dropout,
             recurrent_dropout=recurrent_dropout,
             return_sequences=index < len(units) - 1,
-            name=f"lstm_{index}",
+            name=f"{cell}_{index}",
+            **cell_kwargs,
         )
         if bidirectional:
-            lstm = layers.Bidirectional(
-                lstm, merge_mode=merge_mode, name=f"bidirectional_{index}"
+            recurrent = layers.Bidirectional(
+                recurrent, merge_mode=merge_mode, name=f"bidirectional_{index}"
             )
-        x = lstm(x)
+        x = recurrent(x)
     if linear_skip is not None:
         skip = LinearSkip(linear_skip, name="linear_skip")(inputs)
-        x = layers.Concatenate(name="lstm_and_skip")([x, skip])
+        x = layers.Concatenate(name=f"{cell}_and_skip")([x, skip])
     outputs = layers.Dense(int(n_outputs), name="head")(x)
-    return keras.Model(inputs, outputs, name="sklstm_lstm")
+    return keras.Model(inputs, outputs, name=f"sklstm_{cell}")
 
 
-def lstm_layers(model):
+def wrap_network(network, input_shape, *, mask_missing=True):
+    """A user's network behind sklstm's input handling.
+
+    ``network`` is a :class:`keras.Model` (or layer) taking windows of
+    ``input_shape``. With ``mask_missing``, a :class:`NaNMask` goes in front:
+    NaN steps reach the network as zeros with a Keras mask, which its recurrent
+    layers use to skip them.
+    """
+    if not mask_missing:
+        return network
+    # A Keras model passes a mask on to its layers only when it says it
+    # supports masking; the layers that cannot use a mask ignore it.
+    network.supports_masking = True
+    inputs = keras.Input(shape=tuple(input_shape), name="windows")
+    outputs = network(NaNMask(name="nan_mask")(inputs))
+    return keras.Model(inputs, outputs, name=f"sklstm_{network.name}")
+
+
+def recurrent_layers(model):
     """The recurrent layers of a network built here, first to last."""
-    return [
-        layer
-        for layer in model.layers
-        if isinstance(layer, layers.LSTM | layers.Bidirectional)
-    ]
+    kinds = (*CELLS.values(), layers.Bidirectional)
+    return [layer for layer in model.layers if isinstance(layer, kinds)]
 
 
 #: Training steps (epochs x batches) from which XLA pays for its compilation on
@@ -214,10 +205,11 @@ def default_jit_compile(train_steps):
 
     On a CPU-only machine XLA is used when training runs at least
     ``XLA_MIN_TRAIN_STEPS`` steps (Keras's own ``"auto"`` never uses it there).
-    With an accelerator Keras's ``"auto"`` is kept, which leaves XLA off where
-    the fused cuDNN LSTM kernel applies.
+    With an accelerator, or when the amount of training is not known
+    (``train_steps=None``), Keras's ``"auto"`` is kept, which leaves XLA off
+    where the fused cuDNN kernel applies.
     """
-    if keras.backend.backend() != "tensorflow":
+    if keras.backend.backend() != "tensorflow" or train_steps is None:
         return "auto"
     import tensorflow as tf
 
@@ -226,164 +218,73 @@ def default_jit_compile(train_steps):
     return train_steps >= XLA_MIN_TRAIN_STEPS
 
 
-def window_dataset(rows, starts, window, *arrays, batch_size, shuffle=False, seed=None):
-    """Batches of windows gathered from ``rows``, for ``fit`` and ``predict``.
+def _fresh_optimizer(optimizer, learning_rate):
+    """A new optimizer instance from a name, a class or an instance."""
+    if isinstance(optimizer, str):
+        optimizer = keras.optimizers.get(optimizer)
+    elif isinstance(optimizer, type):
+        optimizer = optimizer()
+    config = optimizer.get_config()
+    if learning_rate is not None:
+        config["learning_rate"] = learning_rate
+    return type(optimizer).from_config(config)
 
-    Window ``i`` is ``rows[starts[i] : starts[i] + window]``; each batch gathers
-    only its own windows (and the matching entries of ``arrays``, e.g. y and
-    sample weights), so memory holds the rows once, never all the windows,
-    which Keras would materialise if given them as one array. Built like
-    Keras's own array adapter (the data enter once, via ``from_tensors``;
-    positions are shuffled afresh each epoch when ``shuffle``, reproducibly
-    for a given ``seed``).
+
+def compile_network(
+    model,
+    *,
+    optimizer="adam",
+    learning_rate=None,
+    loss="mse",
+    metrics=None,
+    steps_per_execution=32,
+    batches_per_epoch=None,
+    jit_compile="auto",
+    train_steps=None,
+    **compile_kwargs,
+):
+    """Compile ``model`` with sklstm's training policy, and return it.
+
+    Parameters
+    ----------
+    model : keras.Model
+        An uncompiled network.
+    optimizer : str, type or keras.optimizers.Optimizer, default="adam"
+        A fresh instance is made from it for this network, so an instance the
+        caller holds is neither mutated nor shared between networks.
+    learning_rate : float or None, default=None
+        Set on that instance; None keeps the optimizer's own.
+    loss, metrics : default="mse", None
+        As in :meth:`keras.Model.compile`.
+    steps_per_execution : int, default=32
+        Batches per call into the compiled training step; capped at
+        ``batches_per_epoch`` when given, so that Keras's progress counts
+        stay right and no call waits on batches that do not exist.
+    batches_per_epoch : int or None, default=None
+        Batches in one training epoch, when known.
+    jit_compile : bool or "auto", default="auto"
+        XLA; "auto" applies :func:`default_jit_compile` to ``train_steps``.
+    train_steps : int or None, default=None
+        Epochs times batches of the training this network is built for.
+    **compile_kwargs : dict
+        Further arguments of :meth:`keras.Model.compile`.
+
+    Returns
+    -------
+    model : keras.Model
+        The same network, compiled.
     """
-    import tensorflow as tf
-
-    data = tuple(
-        tf.convert_to_tensor(np.ascontiguousarray(a))
-        for a in (rows.astype(np.float32, copy=False), starts, *arrays)
+    optimizer = _fresh_optimizer(optimizer, learning_rate)
+    if batches_per_epoch is not None:
+        steps_per_execution = max(1, min(steps_per_execution, batches_per_epoch))
+    if jit_compile == "auto":
+        jit_compile = default_jit_compile(train_steps)
+    model.compile(
+        optimizer=optimizer,
+        loss=loss,
+        metrics=metrics,
+        steps_per_execution=steps_per_execution,
+        jit_compile=jit_compile,
+        **compile_kwargs,
     )
-    offsets = tf.range(window, dtype=data[1].dtype)
-    n_windows, n_full = len(starts), len(starts) // batch_size
-
-    # One permutation of the positions per epoch, from a seed that
-    # Dataset.random draws afresh for each new iterator (each epoch). Unlike
-    # Dataset.shuffle, which keeps a buffer of one tensor per window, this
-    # holds one int64 per window.
-    def order(draw):
-        positions = tf.range(n_windows, dtype=tf.int64)
-        if not shuffle:
-            return positions
-        seed_pair = tf.stack([draw, tf.constant(0, tf.int64)])
-        return tf.random.experimental.stateless_shuffle(positions, seed=seed_pair)
-
-    def cut(positions):
-        batches = tf.data.Dataset.from_tensor_slices(
-            tf.reshape(positions[: n_full * batch_size], [n_full, batch_size])
-        )
-        if n_windows % batch_size:
-            last = tf.data.Dataset.from_tensors(positions[n_full * batch_size :])
-            batches = batches.concatenate(last)
-        return batches
-
-    n_batches = -(-n_windows // batch_size)
-    positions = (
-        tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
-        .take(1)
-        .map(order)
-        .flat_map(cut)
-        .apply(tf.data.experimental.assert_cardinality(n_batches))
-    )
-
-    def gather(batch, data):
-        rows, starts, *arrays = data
-        x = tf.gather(rows, tf.gather(starts, batch)[:, None] + offsets)
-        return (x, *(tf.gather(a, batch) for a in arrays)) if arrays else x
-
-    dataset = tf.data.Dataset.zip(
-        positions, tf.data.Dataset.from_tensors(data).repeat()
-    )
-    return dataset.map(gather, num_parallel_calls=tf.data.AUTOTUNE).prefetch(
-        tf.data.AUTOTUNE
-    )
-
-
-def _head(model):
-    return model.get_layer("head")
-
-
-def _has_nan_mask(model):
-    return any(isinstance(layer, NaNMask) for layer in model.layers)
-
-
-def _observed(model, X):
-    """Zero-filled inputs and the step mask that :class:`NaNMask` would give."""
-    if not _has_nan_mask(model):
-        return X, None
-    missing = np.isnan(X)
-    return np.where(missing, 0, X).astype(X.dtype), ~missing.any(axis=-1)
-
-
-def supports_numpy_forward(model):
-    """Whether :func:`numpy_forward` reproduces ``model`` (its activations)."""
-    try:
-        for layer in lstm_layers(model):
-            for lstm in _directions(layer):
-                gates.LSTMWeights.from_keras(lstm)
-    except (TypeError, ValueError):
-        return False
-    return _head(model).activation is keras.activations.linear
-
-
-def _directions(layer):
-    if isinstance(layer, layers.Bidirectional):
-        return [layer.forward_layer, layer.backward_layer]
-    return [layer]
-
-
-def numpy_forward(model, X):
-    """The network's output for ``X``, computed with :mod:`sklstm.gates`.
-
-    Equal to ``model.predict(X)`` to float32 round-off, without Keras's fixed
-    cost per call (tracing, dataset setup), which dominates small calls.
-    """
-    x, mask = _observed(model, np.asarray(X, dtype=np.float32))
-    for layer in lstm_layers(model):
-        if isinstance(layer, layers.Bidirectional):
-            x = gates.bidirectional_forward(
-                x,
-                gates.LSTMWeights.from_keras(layer.forward_layer),
-                gates.LSTMWeights.from_keras(layer.backward_layer),
-                merge_mode=layer.merge_mode,
-                mask=mask,
-                return_sequences=layer.return_sequences,
-            )
-        else:
-            x = gates.lstm_forward(
-                x,
-                gates.LSTMWeights.from_keras(layer),
-                mask=mask,
-                return_sequences=layer.return_sequences,
-            )
-    skip = _linear_skip(model, np.asarray(X, dtype=np.float32))
-    if skip is not None:
-        x = np.concatenate([x, skip], axis=1)
-    kernel, bias = _head(model).get_weights()
-    return x @ kernel + bias
-
-
-def _linear_skip(model, X):
-    """What the model's :class:`LinearSkip` layer gives for ``X``, or None."""
-    skips = [layer for layer in model.layers if isinstance(layer, LinearSkip)]
-    if not skips:
-        return None
-    observed = ~np.isnan(X).any(axis=-1, keepdims=True)
-    x = np.where(observed, X, 0).astype(X.dtype)
-    return x[:, -1, :] if skips[0].mode == "last" else x.reshape(len(x), -1)
-
-
-def gate_activations(model, X):
-    """Per-step gates, cell and hidden state of the first LSTM layer.
-
-    For a :class:`keras.layers.Bidirectional` layer, its forward direction. At
-    masked steps the gates are NaN and the states carry over, as in Keras.
-    """
-    first = _directions(lstm_layers(model)[0])[0]
-    weights = gates.LSTMWeights.from_keras(first)
-    x, mask = _observed(model, np.asarray(X, dtype=np.float32))
-    n_samples, n_steps, _ = x.shape
-    h = np.zeros((n_samples, weights.units), dtype=x.dtype)
-    c = np.zeros_like(h)
-    names = ("input", "forget", "candidate", "output", "cell", "hidden")
-    out = {
-        name: np.empty((n_samples, n_steps, weights.units), x.dtype) for name in names
-    }
-    for t in range(n_steps):
-        h_new, c_new, step_gates = gates.lstm_step(x[:, t], h, c, weights)
-        keep = np.ones((n_samples, 1), bool) if mask is None else mask[:, t, None]
-        h, c = np.where(keep, h_new, h), np.where(keep, c_new, c)
-        for name, value in zip(names, (*step_gates, c, h), strict=True):
-            out[name][:, t] = (
-                np.where(keep, value, np.nan) if name in names[:4] else value
-            )
-    return out
+    return model

@@ -35,8 +35,52 @@ __all__ = [
     "check_is_fitted",
     "check_numeric",
     "check_table",
+    "int_at_least",
+    "is_int",
+    "units_tuple",
     "validate_data",
 ]
+
+
+def is_int(value: Any, minimum: int | None = None) -> bool:
+    """Whether ``value`` is an integer (not a bool) of at least ``minimum``.
+
+    ``bool`` is a subclass of ``int`` in Python, so ``isinstance(True, int)``
+    holds; a flag is never a count, so it is rejected here.
+    """
+    return (
+        isinstance(value, Integral | np.integer)
+        and not isinstance(value, bool | np.bool_)
+        and (minimum is None or value >= minimum)
+    )
+
+
+class _IntInterval(Interval):
+    """scikit-learn's ``Interval(Integral, ...)``, without accepting bools."""
+
+    def is_satisfied_by(self, val: Any) -> bool:
+        return is_int(val) and super().is_satisfied_by(val)
+
+
+def int_at_least(minimum: int) -> Interval:
+    """The parameter constraint "an int (not a bool) >= ``minimum``".
+
+    Use it in ``_parameter_constraints`` wherever a count is expected
+    (``window``, ``epochs``, ``batch_size``, ...): scikit-learn's
+    ``Interval(Integral, ...)`` lets ``True`` through as 1.
+    """
+    return _IntInterval(Integral, minimum, None, closed="left")
+
+
+def units_tuple(owner: Any, units: Any) -> tuple[int, ...]:
+    """``units`` as a non-empty tuple of ints >= 1, or a clear error."""
+    values = tuple(units) if isinstance(units, tuple | list) else (units,)
+    if not values or not all(is_int(u, 1) for u in values):
+        raise ValueError(
+            f"{_owner_name(owner)} expected units as an int >= 1 or a "
+            f"non-empty tuple of them, e.g. 50 or (64, 32); got {units!r}."
+        )
+    return tuple(int(u) for u in values)
 
 
 def _owner_name(owner: Any) -> str:

@@ -209,7 +209,7 @@ class LSTMHyperModel(kt.HyperModel):
         Returns
         -------
         model : keras.Model
-            The network of :func:`sklstm._networks.build_lstm_network`,
+            The network of :func:`sklstm._networks.build_network`,
             compiled with Adam at the trial's learning rate.
         """
         values = {**_HYPERMODEL_FIXED, **_tuning.declare(hp, self._dimensions)}
@@ -219,7 +219,7 @@ class LSTMHyperModel(kt.HyperModel):
                 f"LSTMHyperModel expected num_layers to be an int >= 1; got "
                 f"{num_layers!r}."
             )
-        model = _networks.build_lstm_network(
+        model = _networks.build_network(
             self._window_shape,
             units=(values["units"],) * int(num_layers),
             n_outputs=self.n_outputs,

@@ -30,13 +30,15 @@ from sklstm import (
     LSTMRegressor,
     SequenceWindower,
     StackedLSTMRegressor,
+    _feed,
     _networks,
+    _numpy_bridge,
     gates,
     make_lstm_pipeline,
     make_supervised,
     recursive_forecast,
 )
-from sklstm._windowing import window_rows
+from sklstm._windowing import as_windows
 
 REGRESSORS = [LSTMRegressor, StackedLSTMRegressor, BiLSTMRegressor]
 FAST = dict(units=3, epochs=2, batch_size=32, random_state=0, early_stopping=False)
@@ -141,7 +143,7 @@ def test_regressor_fit_predict_and_numpy_path_equals_keras(cls, windows):
     # The NumPy forward pass through sklstm.gates equals Keras's predict.
     X32 = np.asarray(X, dtype=np.float32)
     keras_out = est.model_.predict(X32, verbose=0)
-    assert_allclose(_networks.numpy_forward(est.model_, X32), keras_out, atol=1e-5)
+    assert_allclose(_numpy_bridge.numpy_forward(est.model_, X32), keras_out, atol=1e-5)
     by_numpy = est.set_params(predict_backend="numpy").predict(X)
     by_keras = est.set_params(predict_backend="keras").predict(X)
     assert_allclose(by_numpy, by_keras, rtol=1e-5, atol=1e-5 * np.std(y))
@@ -233,7 +235,7 @@ def test_regressor_linear_skip_numpy_path_equals_keras(skip, windows):
     X32 = np.asarray(X, dtype=np.float32)
     keras_out = est.model_.predict(X32, verbose=0)
     assert np.isfinite(keras_out).all()
-    assert_allclose(_networks.numpy_forward(est.model_, X32), keras_out, atol=1e-5)
+    assert_allclose(_numpy_bridge.numpy_forward(est.model_, X32), keras_out, atol=1e-5)
 
 
 def test_regressor_masks_nan_steps(fitted, windows):
@@ -241,12 +243,12 @@ def test_regressor_masks_nan_steps(fitted, windows):
     # Row 0 is padded with NaN except its last step: the network must read that
     # step alone, as an LSTM over a one-step sequence from the zero state.
     assert np.isnan(X[0, :-1]).all() and not np.isnan(X[0, -1]).any()
-    layer = _networks.lstm_layers(fitted.model_)[0]
+    layer = _networks.recurrent_layers(fitted.model_)[0]
     h = gates.lstm_forward(
         X[:1, -1:].astype(np.float32), gates.LSTMWeights.from_keras(layer)
     )
     kernel, bias = fitted.model_.get_layer("head").get_weights()
-    expected = fitted.target_encoder_.inverse_transform(h @ kernel + bias)
+    expected = fitted.target_scaler_.inverse_transform(h @ kernel + bias)
     assert_allclose(fitted.predict(X[:1]), expected, rtol=1e-5)
     assert np.isfinite(fitted.predict(X)).all()
 
@@ -345,7 +347,7 @@ def test_regressor_gate_activations(fitted, windows):
     assert np.isnan(acts["forget"][0, 0]).all()
     assert_array_equal(acts["hidden"][0, 0], 0.0)
     # The last hidden state is the LSTM's output.
-    layer = _networks.lstm_layers(fitted.model_)[0]
+    layer = _networks.recurrent_layers(fitted.model_)[0]
     x, mask = np.nan_to_num(X[:4]).astype(np.float32), ~np.isnan(X[:4]).any(-1)
     out = gates.lstm_forward(x, gates.LSTMWeights.from_keras(layer), mask=mask)
     assert_allclose(acts["hidden"][:, -1], out, atol=1e-6)
@@ -488,10 +490,9 @@ def test_regressor_predict_before_fit():
 def test_regressor_rejects_other_window_shape(fitted, windows):
     X, _ = windows
     msg = (
-        "X has 5 features, but LSTMRegressor is expecting 6 features as input: "
         "LSTMRegressor was fitted on windows of 6 time step(s) and 1 feature(s), "
-        "X of shape (n_samples, 6, 1); got X of shape (4, 5, 1). Window the data "
-        "as in fit."
+        "X of shape (n_samples, 6, 1); got X of shape (4, 5, 1), windows of 5 "
+        "time step(s) and 1 feature(s). Window the data as in fit."
     )
     with pytest.raises(ValueError, match=re.escape(msg)):
         fitted.predict(X[:4, 1:])
@@ -594,7 +595,7 @@ def test_quiet_retracing_filters_only_that_warning_only_inside(caplog):
     logger = logging.getLogger("tensorflow")
     retracing = "5 out of the last 5 calls to <f> triggered tf.function retracing."
     with caplog.at_level(logging.WARNING, logger="tensorflow"):
-        with _networks.quiet_retracing():
+        with _feed.quiet_retracing():
             logger.warning(retracing)
             logger.warning("something else")
         logger.warning(retracing)
@@ -723,10 +724,8 @@ def test_window_dataset_gathers_windows_and_reshuffles_each_epoch():
     series = np.arange(24.0).reshape(12, 2)
     X = SequenceWindower(3).fit_transform(series)[2:]  # 10 complete windows
     y = np.arange(10.0) * 10
-    rows, starts = window_rows(X)
-    dataset = _networks.window_dataset(
-        rows, starts, 3, y, batch_size=4, shuffle=True, seed=0
-    )
+    windows = as_windows(X)
+    dataset = _feed.window_dataset(windows, y, batch_size=4, shuffle=True, seed=0)
     assert int(dataset.cardinality()) == 3  # 4 + 4 + 2
     first, second = _epoch(dataset), _epoch(dataset)
     for epoch in (first, second):
@@ -737,9 +736,7 @@ def test_window_dataset_gathers_windows_and_reshuffles_each_epoch():
             assert_array_equal(xb, X[(yb / 10).astype(int)])
     orders = [np.concatenate([yb for _, yb in e]) for e in (first, second)]
     assert not np.array_equal(*orders)  # a new order each epoch
-    again = _networks.window_dataset(
-        rows, starts, 3, y, batch_size=4, shuffle=True, seed=0
-    )
+    again = _feed.window_dataset(windows, y, batch_size=4, shuffle=True, seed=0)
     assert_array_equal(np.concatenate([yb for _, yb in _epoch(again)]), orders[0])
-    ordered = _networks.window_dataset(rows, starts, 3, y, batch_size=4)
+    ordered = _feed.window_dataset(windows, y, batch_size=4)
     assert_array_equal(np.concatenate([yb for _, yb in _epoch(ordered)]), y)

@@ -19,7 +19,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklstm import SequenceWindower, make_supervised
-from sklstm._windowing import window_rows, windows_over
+from sklstm._windowing import as_windows
 
 
 def create_sequences(X, window, fill_value=np.nan):
@@ -414,13 +414,13 @@ def _assert_rows_rebuild(X, rows, starts):
     window = X.shape[1]
     for i in range(len(X)):
         assert_array_equal(rows[starts[i] : starts[i] + window], X[i])
-    assert_array_equal(windows_over(rows, starts, window), X)
+    assert_array_equal(as_windows(X).to_array(), X)
 
 
 @pytest.mark.parametrize("every", [1, 2, 3])
 def test_window_rows_of_a_windower_view_are_the_series_itself(every):
     X = SequenceWindower(4).fit_transform(np.arange(30.0).reshape(15, 2))[::every]
-    rows, starts = window_rows(X)
+    rows, starts = as_windows(X).rows, as_windows(X).starts
     assert np.shares_memory(rows, X)  # a view: the windows are not copied
     assert rows.shape == ((len(X) - 1) * every + 4, 2)
     assert_array_equal(starts, np.arange(len(X)) * every)
@@ -430,13 +430,13 @@ def test_window_rows_of_a_windower_view_are_the_series_itself(every):
 def test_window_rows_lays_other_windows_end_to_end():
     rng = np.random.default_rng(0)
     contiguous = rng.standard_normal((5, 3, 2))
-    rows, starts = window_rows(contiguous)
+    rows, starts = as_windows(contiguous).rows, as_windows(contiguous).starts
     assert np.shares_memory(rows, contiguous)
     assert_array_equal(starts, [0, 3, 6, 9, 12])
     _assert_rows_rebuild(contiguous, rows, starts)
     # Reversed or gapped windows cannot be described by one series: copied.
     windows = SequenceWindower(3).fit_transform(np.arange(20.0).reshape(10, 2))
     for X in (windows[::-1], windows[::4], contiguous[:, ::-1]):
-        rows, starts = window_rows(X)
+        rows, starts = as_windows(X).rows, as_windows(X).starts
         assert not np.shares_memory(rows, windows)
         _assert_rows_rebuild(X, rows, starts)

@@ -1,0 +1,739 @@
+"""The estimator behind every sklstm regressor: windows in, one forecast per row.
+
+:class:`SequenceRegressorBase` is the estimator in plain sight: its parameter
+constraints and checks, the validation of windows (once, into a
+:class:`~sklstm._windowing.Windows` value that training and prediction consume),
+the target scaling, training with the early-stopping refit, prediction through
+NumPy or Keras, gate activations, and the tags. It builds networks with
+:mod:`sklstm._networks`, feeds them with :mod:`sklstm._feed`, runs them in NumPy
+with :mod:`sklstm._numpy_bridge`, and takes parameter routing from the SciKeras
+adapter (:mod:`sklstm._scikeras`), whose internals it never touches.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import difflib
+import inspect
+import math
+import pickle
+from collections import defaultdict
+
+import keras
+import numpy as np
+from sklearn.base import RegressorMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import _check_sample_weight, check_consistent_length
+
+from . import _feed, _networks, _numpy_bridge
+from ._scikeras import SciKerasAdapter, metric_name
+from ._validation import (
+    Interval,
+    Real,
+    StrOptions,
+    _fit_context,
+    check_is_fitted,
+    check_numeric,
+    int_at_least,
+    validate_data,
+)
+from ._windowing import Windows, as_windows
+
+__all__ = ["NUMPY_PREDICT_MAX_SAMPLES", "SequenceRegressorBase", "TargetScaler"]
+
+#: Largest ``predict`` call answered by the NumPy forward pass when
+#: ``predict_backend="auto"``; above it Keras's batched predict takes over.
+NUMPY_PREDICT_MAX_SAMPLES = 1024
+
+#: Prefixes of the routed parameters (``optimizer__learning_rate``, ...).
+ROUTING_PREFIXES = (
+    "model",
+    "compile",
+    "optimizer",
+    "loss",
+    "metrics",
+    "fit",
+    "predict",
+    "callbacks",
+)
+
+#: Parameters SciKeras accepts that the regressors do not list.
+_SCIKERAS_PARAMS = ("model", "build_fn", "run_eagerly", "validation_batch_size")
+
+
+def constructor_arguments(frame_locals):
+    """The arguments of a regressor's ``__init__``, from its ``locals()``.
+
+    The regressors write out their signature (scikit-learn reads defaults from
+    it) and hand everything to the base in one line, instead of repeating every
+    name a second time.
+    """
+    params = {
+        name: value
+        for name, value in frame_locals.items()
+        if name not in ("self", "kwargs", "__class__")
+    }
+    return {**params, **frame_locals.get("kwargs", {})}
+
+
+class TargetScaler:
+    """Standardise y per output (when asked) and map predictions back.
+
+    The network then learns a target of mean 0 and unit variance whatever the
+    units of y (degrees, MW, ...). Weighted, when fitted with weights.
+    """
+
+    def __init__(self, standardize=True):
+        self.standardize = standardize
+
+    def fit(self, y, sample_weight=None):
+        y2d = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        self.y_ndim_ = np.ndim(y)
+        self.n_outputs_ = y2d.shape[1]
+        if self.standardize:
+            self.mean_ = np.average(y2d, axis=0, weights=sample_weight)
+            variance = np.average(
+                (y2d - self.mean_) ** 2, axis=0, weights=sample_weight
+            )
+            scale = np.sqrt(variance)
+            self.scale_ = np.where(scale > 0, scale, 1.0)
+        else:
+            self.mean_ = np.zeros(y2d.shape[1])
+            self.scale_ = np.ones(y2d.shape[1])
+        return self
+
+    def transform(self, y):
+        y2d = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        return ((y2d - self.mean_) / self.scale_).astype(np.float32)
+
+    def inverse_transform(self, y):
+        y2d = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        y2d = y2d * self.scale_ + self.mean_
+        return y2d.reshape(-1) if self.y_ndim_ == 1 else y2d
+
+
+def _without_model(callback):
+    """A shallow copy of a Keras callback, without the model it was last set to."""
+    if not isinstance(callback, keras.callbacks.Callback):
+        return callback
+    callback = copy.copy(callback)
+    vars(callback).pop("_model", None)
+    return callback
+
+
+def _picklable_or_raise(owner, name, value):
+    """Fail early, with a fix, when a parameter would make the model unpicklable."""
+    if name == "callbacks" and isinstance(value, list):
+        # A callback used before holds that model: pickling it would save it.
+        value = [_without_model(callback) for callback in value]
+    try:
+        pickle.dumps(value)
+    except Exception as exc:  # pickle raises several types for the same problem
+        raise TypeError(
+            f"{type(owner).__name__} expected a picklable {name}, so that the "
+            f"fitted estimator can be pickled, cloned into worker processes "
+            f"(n_jobs > 1) and saved; got {value!r} ({exc}). Define it as a "
+            f"module-level function or a Keras class instead of a lambda or "
+            f"a local function."
+        ) from None
+
+
+def _did_you_mean(param, valid):
+    """A suggestion for a misspelled parameter name, or ``""``."""
+    guess = param.replace("_", "__", 1) if "__" not in param else None
+    if guess and guess.split("__")[0] in ROUTING_PREFIXES:
+        return f" Did you mean {guess!r}?"
+    close = difflib.get_close_matches(param, sorted(valid), n=1)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+class _EpochCount(keras.callbacks.EarlyStopping):
+    """Keras's early stopping on ``val_loss``, remembering the best epoch."""
+
+    def __init__(self, patience):
+        super().__init__(monitor="val_loss", patience=patience)
+
+
+class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
+    """The sklstm regressor: windows, a recurrent network, one forecast per row.
+
+    Subclasses write out their parameters and docstrings, and choose their
+    network in :meth:`_network_kwargs` (or :meth:`_make_network`). Not part of
+    the public API.
+    """
+
+    _parameter_constraints: dict = {
+        "cell": [StrOptions(set(_networks.CELLS))],
+        "activation": [str, callable],
+        "recurrent_activation": [str, callable],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
+        "linear_skip": [StrOptions({"last", "window"}), None],
+        "optimizer": "no_validation",
+        "learning_rate": [Interval(Real, 0, None, closed="neither"), None],
+        "loss": [str, callable],
+        "metrics": [list, None],
+        "epochs": [int_at_least(1)],
+        "batch_size": [int_at_least(1)],
+        "validation_split": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "patience": [int_at_least(0)],
+        "callbacks": [list, None],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "standardize_target": ["boolean"],
+        "steps_per_execution": [int_at_least(1)],
+        "jit_compile": ["boolean", StrOptions({"auto"})],
+        "predict_backend": [StrOptions({"auto", "numpy", "keras"})],
+    }
+
+    # --- the network ---------------------------------------------------------
+
+    def _network_kwargs(self):
+        """Arguments of :func:`sklstm._networks.build_network` that differ by
+        regressor (units, bidirectional, ...)."""
+        raise NotImplementedError
+
+    def _make_network(self, input_shape, n_outputs, model_params):
+        """The uncompiled network for windows of ``input_shape``."""
+        network = {
+            **self._network_kwargs(),
+            "cell": self.cell,
+            "activation": self.activation,
+            "recurrent_activation": self.recurrent_activation,
+            "dropout": self.dropout,
+            "recurrent_dropout": self.recurrent_dropout,
+            "linear_skip": self.linear_skip,
+            **model_params,  # routed model__* parameters win
+        }
+        return _networks.build_network(input_shape, n_outputs=n_outputs, **network)
+
+    def _build_and_compile(self, *, train_steps, batches_per_epoch):
+        """A fresh, compiled network as ``self.model_``, for this much training."""
+
+        def build(model_params, compile_kwargs):
+            model = self._make_network(
+                self.sequence_shape_, self.n_outputs_, model_params
+            )
+            # The more specific routed optimizer__learning_rate wins.
+            routed_lr = hasattr(self, "optimizer__learning_rate")
+            compile_kwargs.setdefault("steps_per_execution", self.steps_per_execution)
+            compile_kwargs.setdefault("jit_compile", self.jit_compile)
+            return _networks.compile_network(
+                model,
+                learning_rate=None if routed_lr else self.learning_rate,
+                batches_per_epoch=batches_per_epoch,
+                train_steps=train_steps,
+                **compile_kwargs,
+            )
+
+        self._new_network(build)
+
+    # --- parameters ----------------------------------------------------------
+
+    @classmethod
+    def _valid_param_names(cls):
+        signature = inspect.signature(cls.__init__).parameters.values()
+        named = {p.name for p in signature if p.kind == p.KEYWORD_ONLY}
+        named |= {p.name for p in signature if p.kind == p.POSITIONAL_OR_KEYWORD}
+        return (named - {"self"}) | set(_SCIKERAS_PARAMS)
+
+    def _check_param_names(self, names):
+        valid = self._valid_param_names()
+        for param in names:
+            routed = any(param.startswith(f"{p}__") for p in ROUTING_PREFIXES)
+            if not routed and param.split("__")[0] not in valid:
+                raise ValueError(
+                    f"Invalid parameter {param!r} for estimator "
+                    f"{type(self).__name__}.{_did_you_mean(param, valid)} Valid "
+                    f"parameters are: {sorted(valid)!r}; routed parameters "
+                    f"start with one of {', '.join(ROUTING_PREFIXES)} and '__'."
+                )
+
+    def _check_params(self):
+        """Checks of the parameters that need no data, at the start of fit."""
+        name = type(self).__name__
+        self._check_param_names(self.get_params(deep=False))
+        for param in ("activation", "recurrent_activation"):
+            value = getattr(self, param, None)  # a custom network has neither
+            if isinstance(value, str):
+                try:
+                    keras.activations.get(value)
+                except ValueError:
+                    raise ValueError(
+                        f"{name} expected {param} to be a Keras activation such "
+                        f"as 'tanh', 'sigmoid', 'relu', 'hard_sigmoid' or "
+                        f"'linear'; got {value!r}."
+                    ) from None
+        for param in ("activation", "recurrent_activation", "loss", "callbacks"):
+            _picklable_or_raise(self, param, getattr(self, param, None))
+
+    def set_params(self, **params):
+        """Set the parameters of this estimator.
+
+        Routed parameters (``model__``, ``optimizer__``, ``fit__``, ...) are
+        accepted as in SciKeras; an unknown name gets a suggestion.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : estimator instance
+            Estimator instance.
+        """
+        self._check_param_names(params)
+        return super().set_params(**params)
+
+    def _seed(self):
+        if self.random_state is None:
+            return None
+        if isinstance(self.random_state, int | np.integer):
+            return int(self.random_state)
+        rng = check_random_state(self.random_state)  # a RandomState: draw a seed
+        return int(rng.randint(np.iinfo(np.int32).max))
+
+    # --- input validation ----------------------------------------------------
+
+    def _validate_windows(self, X, *, reset):
+        """``X`` checked once, as a :class:`Windows` value over float32 rows."""
+        name = type(self).__name__
+        check_numeric(self, X)
+        shape = np.shape(X) if hasattr(X, "shape") else np.shape(np.asarray(X))
+        if len(shape) not in (2, 3):
+            hint = (
+                " Reshape your data: a 1-D series needs windowing first, e.g. "
+                "with SequenceWindower."
+                if len(shape) < 2
+                else ""
+            )
+            raise ValueError(
+                f"{name} expected X of shape (n_samples, n_timesteps) or "
+                f"(n_samples, n_timesteps, n_features); got shape {shape}.{hint}"
+            )
+        sequence_shape = tuple(shape[1:]) if len(shape) == 3 else (shape[1], 1)
+        if not reset:
+            check_is_fitted(self)
+            if sequence_shape != self.sequence_shape_:
+                steps, features = self.sequence_shape_
+                raise ValueError(
+                    f"{name} was fitted on windows of {steps} time step(s) "
+                    f"and {features} feature(s), X of shape (n_samples, "
+                    f"{steps}, {features}); got X of shape {shape}, windows of "
+                    f"{sequence_shape[0]} time step(s) and {sequence_shape[1]} "
+                    f"feature(s). Window the data as in fit."
+                )
+        X = validate_data(
+            self,
+            X,
+            reset=reset,
+            allow_nd=True,
+            dtype=[np.float32, np.float64],
+            ensure_all_finite=False,  # checked below, on the rows
+        )
+        if X.ndim == 2:
+            X = X[:, :, np.newaxis]
+        # The checks and the cast to float32 work on the rows behind the
+        # windows, so a strided view of windows is never materialised.
+        windows = as_windows(X)
+        with np.errstate(over="ignore"):  # too large for float32: inf, caught here
+            windows = windows.with_rows(windows.rows.astype(np.float32, copy=False))
+        if np.isinf(windows.rows).any():
+            raise ValueError(
+                f"Input X contains infinity or a value too large for "
+                f"dtype('float32'). {name} masks NaN time steps but cannot "
+                f"use infinite ones; replace them with NaN (or finite values) "
+                f"first."
+            )
+        if reset:
+            self.sequence_shape_ = (windows.length, windows.n_features)
+            self._check_observed(windows)
+        return windows
+
+    def _check_observed(self, windows):
+        """Every training window needs one observed step (no NaN)."""
+        rows, starts = windows.rows, windows.starts
+        observed = np.concatenate([[0], np.cumsum(~np.isnan(rows).any(axis=1))])
+        empty = observed[starts + windows.length] == observed[starts]
+        if empty.any():
+            bad = np.flatnonzero(empty)
+            raise ValueError(
+                f"{type(self).__name__} expected every training window to have "
+                f"at least one observed time step (a step with no NaN); got "
+                f"{bad.size} window(s) with none, at row(s) "
+                f"{bad[:5].tolist()}{'...' if bad.size > 5 else ''}. Drop "
+                f"those rows (and their targets), or impute the missing "
+                f"values before windowing."
+            )
+
+    def _validate_y(self, y, *, reset):
+        name = type(self).__name__
+        if y is None:
+            raise ValueError(
+                f"{name} requires y to be passed, but the target y is None. "
+                f"Pass the values to forecast, e.g. from sklstm.make_supervised."
+            )
+        try:
+            y = np.asarray(y, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"{name} expected numeric y; got values that are not numbers ({exc})."
+            ) from None
+        if y.ndim not in (1, 2):
+            raise ValueError(
+                f"{name} expected y of shape (n_samples,) or (n_samples, "
+                f"n_outputs); got shape {y.shape}."
+            )
+        bad = ~np.isfinite(y.reshape(len(y), -1)).all(axis=1)
+        if bad.any():
+            rows = np.flatnonzero(bad)
+            raise ValueError(
+                f"{name} expected finite y; got NaN or infinity in "
+                f"{rows.size} row(s), first at row {rows[0]}. Drop those rows "
+                f"(and the matching rows of X) before fitting."
+            )
+        if reset:
+            self.y_ndim_ = y.ndim
+        elif y.ndim != self.y_ndim_:
+            raise ValueError(
+                f"{name} was fitted on a {self.y_ndim_}-D y; got a {y.ndim}-D y."
+            )
+        return y
+
+    def _validate_xy(self, X, y, *, reset):
+        windows = self._validate_windows(X, reset=reset)
+        y = self._validate_y(y, reset=reset)
+        check_consistent_length(windows.starts, y)
+        return windows, y
+
+    def _weights(self, sample_weight, windows, y):
+        """The windows with a positive weight, their targets and weights."""
+        if sample_weight is None:
+            return windows, y, None
+        if not np.any(np.asarray(sample_weight)):
+            raise ValueError(
+                f"{type(self).__name__} got a sample_weight of zeros only, so "
+                f"there is nothing to train on; give some windows a positive "
+                f"weight."
+            )
+        sample_weight = _check_sample_weight(
+            sample_weight, windows.starts, dtype=np.float32
+        )
+        kept = sample_weight != 0
+        return windows.take(kept), y[kept], sample_weight[kept]
+
+    # --- training ------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None, **kwargs):
+        """Fit the network to windows ``X`` and targets ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_features)
+            Windows, oldest step first, e.g. from :class:`SequenceWindower`;
+            2-D means one feature. Time steps holding NaN are masked.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets; 2-D for several horizons.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        **kwargs : dict
+            Passed to :meth:`keras.Model.fit` (prefer the ``fit__`` routed
+            parameters, which survive cloning). ``callbacks`` given here are
+            used by this fit only, on top of the ``callbacks`` parameter, and
+            are not kept in the fitted estimator.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        self._check_params()
+        warm = bool(self.warm_start and self.initialized_)
+        windows, y = self._validate_xy(X, y, reset=not warm)
+        n_windows = len(windows)
+        windows, y, sample_weight = self._weights(sample_weight, windows, y)
+        epochs = kwargs.pop("epochs", getattr(self, "fit__epochs", self.epochs))
+        initial_epoch = kwargs.pop("initial_epoch", 0)
+        callbacks = list(kwargs.pop("callbacks", None) or ())  # this fit only
+        holdout = self._early_stopping_holdout(n_windows, warm)
+        with _feed.quiet_retracing():
+            if holdout is None:
+                self._train(
+                    windows, y, sample_weight, n_windows=n_windows, epochs=epochs,
+                    initial_epoch=initial_epoch, warm=warm, callbacks=callbacks,
+                    fit_kwargs=kwargs,
+                )  # fmt: skip
+                return self
+            # 1. Train on all but the last windows, monitoring their loss.
+            self._say("choosing the epoch count on the last windows")
+            stopper = _EpochCount(self.patience)
+            self._train(
+                windows, y, sample_weight, n_windows=n_windows, epochs=epochs,
+                holdout=holdout, callbacks=[*callbacks, stopper], fit_kwargs=kwargs,
+            )  # fmt: skip
+            history, best_epoch = self.history_, stopper.best_epoch + 1
+            # 2. Train afresh on every window, the most recent ones included,
+            #    for the number of epochs that did best.
+            self._say(f"refitting on all windows for {best_epoch} epochs")
+            self._train(
+                windows, y, sample_weight, n_windows=n_windows, epochs=best_epoch,
+                callbacks=callbacks, fit_kwargs=kwargs,
+            )  # fmt: skip
+        self.history_ = history
+        self.best_epoch_ = best_epoch
+        return self
+
+    def _early_stopping_holdout(self, n_windows, warm):
+        """The fraction held out to choose the epoch count, or None."""
+        if not self.early_stopping:
+            return None
+        if self.validation_split > 0:
+            raise ValueError(
+                f"{type(self).__name__} expected validation_split=0 with "
+                f"early_stopping=True, which holds out validation_fraction="
+                f"{self.validation_fraction!r} of the windows itself; got "
+                f"validation_split={self.validation_split!r}. Set one of them."
+            )
+        if warm:
+            return None  # keep training the fitted network, as asked
+        if int(n_windows * self.validation_fraction) < 1:
+            return None
+        return self.validation_fraction
+
+    def _say(self, message):
+        if self.verbose:
+            print(f"{type(self).__name__}: {message}", flush=True)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None, **kwargs):
+        """Train for one more epoch, from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_features)
+            Windows, as in :meth:`fit`.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        **kwargs : dict
+            Passed to :meth:`keras.Model.fit`.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        self._check_params()
+        warm = self.initialized_
+        windows, y = self._validate_xy(X, y, reset=not warm)
+        n_windows = len(windows)
+        windows, y, sample_weight = self._weights(sample_weight, windows, y)
+        kwargs.pop("epochs", None)
+        with _feed.quiet_retracing():
+            self._train(
+                windows, y, sample_weight, n_windows=n_windows, epochs=1,
+                initial_epoch=self.current_epoch, warm=warm, keep_history=True,
+                budget_epochs=self.epochs,  # the budget of a loop of partial_fit
+                fit_kwargs=kwargs,
+            )  # fmt: skip
+        return self
+
+    def _train(
+        self,
+        windows,
+        y,
+        sample_weight,
+        *,
+        n_windows,
+        epochs,
+        initial_epoch=0,
+        warm=False,
+        holdout=0.0,
+        callbacks=(),
+        keep_history=None,
+        budget_epochs=None,
+        fit_kwargs,
+    ):
+        """One run of Keras's fit over ``windows``; a fresh network unless warm.
+
+        ``holdout`` (or ``validation_split``) holds out the last windows to
+        report ``val_loss``; ``callbacks`` are added to the user's for this run
+        only. ``budget_epochs`` times the batches of ``n_windows`` is the
+        training the network is compiled for (it decides XLA).
+        """
+        seed = self._seed()
+        if seed is not None:
+            keras.utils.set_random_seed(seed)
+        options = self._fit_options(**fit_kwargs)
+        batch_size = options.pop("batch_size")
+        shuffle = options.pop("shuffle")
+        split = holdout or options.pop("validation_split", 0.0)
+        options.pop("validation_split", None)  # when holdout took its place
+        validation_batch_size = options.pop("validation_batch_size", None) or batch_size
+        validation_data = options.pop("validation_data", None)
+        n_train = len(windows)
+        if split and validation_data is None:
+            n_train = int(np.floor(len(windows) * (1.0 - split)))
+            if not 0 < n_train < len(windows):
+                raise ValueError(
+                    f"{type(self).__name__} cannot hold out a fraction "
+                    f"{split!r} of {len(windows)} window(s) for validation and "
+                    f"still train on some; pass more windows or change "
+                    f"validation_split (or validation_fraction)."
+                )
+        if not warm:
+            self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
+            budget = (budget_epochs or epochs) * math.ceil(n_windows / self.batch_size)
+            self._build_and_compile(
+                train_steps=budget, batches_per_epoch=math.ceil(n_train / batch_size)
+            )
+            self.target_scaler_ = TargetScaler(self.standardize_target).fit(
+                y, sample_weight=sample_weight
+            )
+        arrays = (self.target_scaler_.transform(y),)
+        if sample_weight is not None:
+            arrays = (*arrays, sample_weight)
+        if validation_data is not None:
+            validation_data = self._validation_dataset(
+                validation_data, validation_batch_size
+            )
+        elif n_train < len(windows):
+            held_out = windows.take(slice(n_train, None))
+            validation_data = _feed.window_dataset(
+                held_out,
+                *(a[n_train:] for a in arrays),
+                batch_size=validation_batch_size,
+            )
+            windows = windows.take(slice(None, n_train))
+            arrays = tuple(a[:n_train] for a in arrays)
+        dataset = _feed.window_dataset(
+            windows, *arrays, batch_size=batch_size, shuffle=shuffle, seed=seed
+        )
+        history = self.model_.fit(
+            dataset,
+            epochs=initial_epoch + epochs,
+            initial_epoch=initial_epoch,
+            callbacks=[*self._fit_callbacks, *callbacks],
+            validation_data=validation_data,
+            shuffle=False,  # the dataset shuffles
+            **options,
+        )
+        if keep_history is None:
+            keep_history = warm and initial_epoch > 0
+        if not (keep_history and hasattr(self, "history_")):
+            self.history_ = defaultdict(list)
+        for key, values in history.history.items():
+            if not (key == "loss" or key.startswith("val_")):
+                with contextlib.suppress(ValueError):  # e.g. a custom metric
+                    key = metric_name(key)
+            self.history_[key] += values
+
+    def _validation_dataset(self, validation_data, batch_size):
+        """``validation_data=(X, y[, sample_weight])`` as fit's data: validated,
+        with y scaled as the training targets are."""
+        X, y, *weight = validation_data
+        windows, y = self._validate_xy(X, y, reset=False)
+        arrays = (self.target_scaler_.transform(y), *weight)
+        return _feed.window_dataset(windows, *arrays, batch_size=batch_size)
+
+    # --- prediction ----------------------------------------------------------
+
+    def predict(self, X):
+        """Predict the target of each window.
+
+        Small calls (up to 1024 windows with ``predict_backend="auto"``) run
+        the NumPy forward pass of :mod:`sklstm.gates`, which returns the same
+        values as Keras without its fixed cost per call.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_features)
+            Windows shaped as in :meth:`fit`.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions in the units of ``y``, shaped as the ``y`` of fit.
+        """
+        check_is_fitted(self)
+        windows = self._validate_windows(X, reset=False)
+        raw = self._forward(windows)
+        return self.target_scaler_.inverse_transform(raw)
+
+    def _forward(self, windows: Windows):
+        """The network's raw (scaled) output for ``windows``."""
+        backend = self.predict_backend
+        numpy_ok = _numpy_bridge.supports_numpy_forward(self.model_)
+        if backend == "auto":
+            use_numpy = len(windows) <= NUMPY_PREDICT_MAX_SAMPLES and numpy_ok
+        else:
+            use_numpy = backend == "numpy" and numpy_ok
+        if use_numpy:
+            return _numpy_bridge.numpy_forward(self.model_, windows.to_array())
+        batch_size = self._routed("predict").get("batch_size", 1024)
+        dataset = _feed.window_dataset(windows, batch_size=batch_size)
+        with _feed.quiet_retracing():
+            return self.model_.predict(dataset, verbose=0)
+
+    def gate_activations(self, X):
+        """Gate activations of the first recurrent layer, step by step.
+
+        Computed with :mod:`sklstm.gates` from the fitted weights. For a
+        bidirectional network, the forward direction of the first layer.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_features)
+            Windows shaped as in :meth:`fit`.
+
+        Returns
+        -------
+        activations : dict of str to ndarray of shape \
+                (n_samples, n_timesteps, units)
+            For an LSTM: ``"input"`` (i), ``"forget"`` (f), ``"candidate"``
+            (g), ``"output"`` (o), ``"cell"`` (c) and ``"hidden"`` (h). For a
+            GRU: ``"update"`` (z), ``"reset"`` (r), ``"candidate"`` and
+            ``"hidden"``. At masked (NaN) steps the gates are NaN and the
+            states carry over.
+        """
+        check_is_fitted(self)
+        if not _numpy_bridge.supports_numpy_forward(self.model_):
+            raise ValueError(
+                f"{type(self).__name__} can report gate activations of the "
+                f"networks sklstm builds (LSTM or GRU layers with activations "
+                f"that sklstm.gates knows); got a network it cannot read, "
+                f"{self.model_.name!r}. Inspect its layers with Keras instead."
+            )
+        windows = self._validate_windows(X, reset=False)
+        return _numpy_bridge.gate_activations(self.model_, windows.to_array())
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.input_tags.allow_nan = True
+        tags.target_tags.required = True
+        tags.target_tags.single_output = True
+        tags.target_tags.multi_output = True
+        tags.regressor_tags.poor_score = True
+        tags.non_deterministic = self.random_state is None
+        return tags
