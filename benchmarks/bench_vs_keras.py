@@ -17,7 +17,7 @@ sees NaN):
    MSE/MAE in degrees C. Target: >= 1.5x faster per epoch at equal or better
    validation MSE.
 2. Wrapper overhead. Raw Keras with the settings LSTMRegressor uses (the network
-   of ``sklstm._networks.build_lstm_network``, Adam(0.01), MSE,
+   of ``sklstm._networks.build_network``, Adam(0.01), MSE,
    ``steps_per_execution=32``, the ``jit_compile`` that ``"auto"`` resolves to,
    batch 32, shuffle) against ``LSTMRegressor(early_stopping=False, epochs=E)``.
    Whole ``fit`` wall time. Target: at most 5% slower.
@@ -59,7 +59,7 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 import sklstm  # noqa: E402
 from sklstm import LSTMRegressor, SequenceWindower, make_supervised  # noqa: E402
-from sklstm._networks import build_lstm_network, default_jit_compile  # noqa: E402
+from sklstm._networks import build_network, default_jit_compile  # noqa: E402
 from sklstm.datasets import load_seattle_weather  # noqa: E402
 
 FAST = os.environ.get("SKLSTM_BENCH_FAST") == "1"
@@ -213,7 +213,7 @@ def fit_raw_identical(d, seed, epochs, jit_compile):
     timer = EpochTimer()
     start = time.perf_counter()
     keras.utils.set_random_seed(seed)
-    model = build_lstm_network((WINDOW, len(FEATURES)), units=(UNITS,), n_outputs=1)
+    model = build_network((WINDOW, len(FEATURES)), units=(UNITS,), n_outputs=1)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=0.01),
         loss="mse",
@@ -451,7 +451,7 @@ def part_predict(est, d):
         ours = est.predict(x)
         diffs.append(
             float(
-                np.abs(est.target_encoder_.inverse_transform(raw).ravel() - ours).max()
+                np.abs(est.target_scaler_.inverse_transform(raw).ravel() - ours).max()
             )
         )
         funcs = {
@@ -560,7 +560,7 @@ def main():
             "",
             "## 2. Wrapper overhead: LSTMRegressor against raw Keras, same settings",
             "",
-            "Raw Keras: `sklstm._networks.build_lstm_network((30, 4), units=(50,))` "
+            "Raw Keras: `sklstm._networks.build_network((30, 4), units=(50,))` "
             "(the NaN-masking layer, LSTM(50, tanh), Dense(1); the same network "
             "LSTMRegressor builds), `compile(Adam(learning_rate=0.01), 'mse', "
             "steps_per_execution=32, jit_compile=<what 'auto' resolves to>)`, "

@@ -1,13 +1,14 @@
 """The estimator behind every sklstm regressor: windows in, one forecast per row.
 
 :class:`SequenceRegressorBase` is the estimator in plain sight: its parameter
-constraints and checks, the validation of windows (once, into a
-:class:`~sklstm._windowing.Windows` value that training and prediction consume),
-the target scaling, training with the early-stopping refit, prediction through
-NumPy or Keras, gate activations, and the tags. It builds networks with
-:mod:`sklstm._networks`, feeds them with :mod:`sklstm._feed`, runs them in NumPy
-with :mod:`sklstm._numpy_bridge`, and takes parameter routing from the SciKeras
-adapter (:mod:`sklstm._scikeras`), whose internals it never touches.
+constraints, training with the early-stopping refit, prediction through NumPy
+or Keras, gate activations, and the tags. Its input is checked once by
+:mod:`sklstm._inputs` into a :class:`~sklstm._windowing.Windows` value that
+training and prediction consume; its parameters by :mod:`sklstm._params`. It
+builds networks with :mod:`sklstm._networks`, feeds them with
+:mod:`sklstm._feed`, runs them in NumPy with :mod:`sklstm._numpy_bridge`, and
+takes parameter routing from the SciKeras adapter (:mod:`sklstm._scikeras`),
+whose template methods it never calls.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -15,20 +16,22 @@ adapter (:mod:`sklstm._scikeras`), whose internals it never touches.
 from __future__ import annotations
 
 import contextlib
-import copy
-import difflib
-import inspect
 import math
-import pickle
 from collections import defaultdict
 
 import keras
 import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import _check_sample_weight, check_consistent_length
 
 from . import _feed, _networks, _numpy_bridge
+from ._inputs import (
+    TargetScaler,
+    positive_weights,
+    validate_windows,
+    validate_windows_and_target,
+)
+from ._params import check_fit_params, check_param_names
 from ._scikeras import SciKerasAdapter, metric_name
 from ._validation import (
     Interval,
@@ -36,118 +39,15 @@ from ._validation import (
     StrOptions,
     _fit_context,
     check_is_fitted,
-    check_numeric,
     int_at_least,
-    validate_data,
 )
-from ._windowing import Windows, as_windows
+from ._windowing import Windows
 
-__all__ = ["NUMPY_PREDICT_MAX_SAMPLES", "SequenceRegressorBase", "TargetScaler"]
+__all__ = ["NUMPY_PREDICT_MAX_SAMPLES", "SequenceRegressorBase"]
 
 #: Largest ``predict`` call answered by the NumPy forward pass when
 #: ``predict_backend="auto"``; above it Keras's batched predict takes over.
 NUMPY_PREDICT_MAX_SAMPLES = 1024
-
-#: Prefixes of the routed parameters (``optimizer__learning_rate``, ...).
-ROUTING_PREFIXES = (
-    "model",
-    "compile",
-    "optimizer",
-    "loss",
-    "metrics",
-    "fit",
-    "predict",
-    "callbacks",
-)
-
-#: Parameters SciKeras accepts that the regressors do not list.
-_SCIKERAS_PARAMS = ("model", "build_fn", "run_eagerly", "validation_batch_size")
-
-
-def constructor_arguments(frame_locals):
-    """The arguments of a regressor's ``__init__``, from its ``locals()``.
-
-    The regressors write out their signature (scikit-learn reads defaults from
-    it) and hand everything to the base in one line, instead of repeating every
-    name a second time.
-    """
-    params = {
-        name: value
-        for name, value in frame_locals.items()
-        if name not in ("self", "kwargs", "__class__")
-    }
-    return {**params, **frame_locals.get("kwargs", {})}
-
-
-class TargetScaler:
-    """Standardise y per output (when asked) and map predictions back.
-
-    The network then learns a target of mean 0 and unit variance whatever the
-    units of y (degrees, MW, ...). Weighted, when fitted with weights.
-    """
-
-    def __init__(self, standardize=True):
-        self.standardize = standardize
-
-    def fit(self, y, sample_weight=None):
-        y2d = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
-        self.y_ndim_ = np.ndim(y)
-        self.n_outputs_ = y2d.shape[1]
-        if self.standardize:
-            self.mean_ = np.average(y2d, axis=0, weights=sample_weight)
-            variance = np.average(
-                (y2d - self.mean_) ** 2, axis=0, weights=sample_weight
-            )
-            scale = np.sqrt(variance)
-            self.scale_ = np.where(scale > 0, scale, 1.0)
-        else:
-            self.mean_ = np.zeros(y2d.shape[1])
-            self.scale_ = np.ones(y2d.shape[1])
-        return self
-
-    def transform(self, y):
-        y2d = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
-        return ((y2d - self.mean_) / self.scale_).astype(np.float32)
-
-    def inverse_transform(self, y):
-        y2d = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
-        y2d = y2d * self.scale_ + self.mean_
-        return y2d.reshape(-1) if self.y_ndim_ == 1 else y2d
-
-
-def _without_model(callback):
-    """A shallow copy of a Keras callback, without the model it was last set to."""
-    if not isinstance(callback, keras.callbacks.Callback):
-        return callback
-    callback = copy.copy(callback)
-    vars(callback).pop("_model", None)
-    return callback
-
-
-def _picklable_or_raise(owner, name, value):
-    """Fail early, with a fix, when a parameter would make the model unpicklable."""
-    if name == "callbacks" and isinstance(value, list):
-        # A callback used before holds that model: pickling it would save it.
-        value = [_without_model(callback) for callback in value]
-    try:
-        pickle.dumps(value)
-    except Exception as exc:  # pickle raises several types for the same problem
-        raise TypeError(
-            f"{type(owner).__name__} expected a picklable {name}, so that the "
-            f"fitted estimator can be pickled, cloned into worker processes "
-            f"(n_jobs > 1) and saved; got {value!r} ({exc}). Define it as a "
-            f"module-level function or a Keras class instead of a lambda or "
-            f"a local function."
-        ) from None
-
-
-def _did_you_mean(param, valid):
-    """A suggestion for a misspelled parameter name, or ``""``."""
-    guess = param.replace("_", "__", 1) if "__" not in param else None
-    if guess and guess.split("__")[0] in ROUTING_PREFIXES:
-        return f" Did you mean {guess!r}?"
-    close = difflib.get_close_matches(param, sorted(valid), n=1)
-    return f" Did you mean {close[0]!r}?" if close else ""
 
 
 class _EpochCount(keras.callbacks.EarlyStopping):
@@ -237,43 +137,6 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
 
     # --- parameters ----------------------------------------------------------
 
-    @classmethod
-    def _valid_param_names(cls):
-        signature = inspect.signature(cls.__init__).parameters.values()
-        named = {p.name for p in signature if p.kind == p.KEYWORD_ONLY}
-        named |= {p.name for p in signature if p.kind == p.POSITIONAL_OR_KEYWORD}
-        return (named - {"self"}) | set(_SCIKERAS_PARAMS)
-
-    def _check_param_names(self, names):
-        valid = self._valid_param_names()
-        for param in names:
-            routed = any(param.startswith(f"{p}__") for p in ROUTING_PREFIXES)
-            if not routed and param.split("__")[0] not in valid:
-                raise ValueError(
-                    f"Invalid parameter {param!r} for estimator "
-                    f"{type(self).__name__}.{_did_you_mean(param, valid)} Valid "
-                    f"parameters are: {sorted(valid)!r}; routed parameters "
-                    f"start with one of {', '.join(ROUTING_PREFIXES)} and '__'."
-                )
-
-    def _check_params(self):
-        """Checks of the parameters that need no data, at the start of fit."""
-        name = type(self).__name__
-        self._check_param_names(self.get_params(deep=False))
-        for param in ("activation", "recurrent_activation"):
-            value = getattr(self, param, None)  # a custom network has neither
-            if isinstance(value, str):
-                try:
-                    keras.activations.get(value)
-                except ValueError:
-                    raise ValueError(
-                        f"{name} expected {param} to be a Keras activation such "
-                        f"as 'tanh', 'sigmoid', 'relu', 'hard_sigmoid' or "
-                        f"'linear'; got {value!r}."
-                    ) from None
-        for param in ("activation", "recurrent_activation", "loss", "callbacks"):
-            _picklable_or_raise(self, param, getattr(self, param, None))
-
     def set_params(self, **params):
         """Set the parameters of this estimator.
 
@@ -290,7 +153,9 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
         self : estimator instance
             Estimator instance.
         """
-        self._check_param_names(params)
+        # Names the estimator already holds (given to __init__) stay settable,
+        # as scikit-learn requires; fit is where they must be valid.
+        check_param_names(self, params, also=self.get_params(deep=False))
         return super().set_params(**params)
 
     def _seed(self):
@@ -300,135 +165,6 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
             return int(self.random_state)
         rng = check_random_state(self.random_state)  # a RandomState: draw a seed
         return int(rng.randint(np.iinfo(np.int32).max))
-
-    # --- input validation ----------------------------------------------------
-
-    def _validate_windows(self, X, *, reset):
-        """``X`` checked once, as a :class:`Windows` value over float32 rows."""
-        name = type(self).__name__
-        check_numeric(self, X)
-        shape = np.shape(X) if hasattr(X, "shape") else np.shape(np.asarray(X))
-        if len(shape) not in (2, 3):
-            hint = (
-                " Reshape your data: a 1-D series needs windowing first, e.g. "
-                "with SequenceWindower."
-                if len(shape) < 2
-                else ""
-            )
-            raise ValueError(
-                f"{name} expected X of shape (n_samples, n_timesteps) or "
-                f"(n_samples, n_timesteps, n_features); got shape {shape}.{hint}"
-            )
-        sequence_shape = tuple(shape[1:]) if len(shape) == 3 else (shape[1], 1)
-        if not reset:
-            check_is_fitted(self)
-            if sequence_shape != self.sequence_shape_:
-                steps, features = self.sequence_shape_
-                raise ValueError(
-                    f"{name} was fitted on windows of {steps} time step(s) "
-                    f"and {features} feature(s), X of shape (n_samples, "
-                    f"{steps}, {features}); got X of shape {shape}, windows of "
-                    f"{sequence_shape[0]} time step(s) and {sequence_shape[1]} "
-                    f"feature(s). Window the data as in fit."
-                )
-        X = validate_data(
-            self,
-            X,
-            reset=reset,
-            allow_nd=True,
-            dtype=[np.float32, np.float64],
-            ensure_all_finite=False,  # checked below, on the rows
-        )
-        if X.ndim == 2:
-            X = X[:, :, np.newaxis]
-        # The checks and the cast to float32 work on the rows behind the
-        # windows, so a strided view of windows is never materialised.
-        windows = as_windows(X)
-        with np.errstate(over="ignore"):  # too large for float32: inf, caught here
-            windows = windows.with_rows(windows.rows.astype(np.float32, copy=False))
-        if np.isinf(windows.rows).any():
-            raise ValueError(
-                f"Input X contains infinity or a value too large for "
-                f"dtype('float32'). {name} masks NaN time steps but cannot "
-                f"use infinite ones; replace them with NaN (or finite values) "
-                f"first."
-            )
-        if reset:
-            self.sequence_shape_ = (windows.length, windows.n_features)
-            self._check_observed(windows)
-        return windows
-
-    def _check_observed(self, windows):
-        """Every training window needs one observed step (no NaN)."""
-        rows, starts = windows.rows, windows.starts
-        observed = np.concatenate([[0], np.cumsum(~np.isnan(rows).any(axis=1))])
-        empty = observed[starts + windows.length] == observed[starts]
-        if empty.any():
-            bad = np.flatnonzero(empty)
-            raise ValueError(
-                f"{type(self).__name__} expected every training window to have "
-                f"at least one observed time step (a step with no NaN); got "
-                f"{bad.size} window(s) with none, at row(s) "
-                f"{bad[:5].tolist()}{'...' if bad.size > 5 else ''}. Drop "
-                f"those rows (and their targets), or impute the missing "
-                f"values before windowing."
-            )
-
-    def _validate_y(self, y, *, reset):
-        name = type(self).__name__
-        if y is None:
-            raise ValueError(
-                f"{name} requires y to be passed, but the target y is None. "
-                f"Pass the values to forecast, e.g. from sklstm.make_supervised."
-            )
-        try:
-            y = np.asarray(y, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(
-                f"{name} expected numeric y; got values that are not numbers ({exc})."
-            ) from None
-        if y.ndim not in (1, 2):
-            raise ValueError(
-                f"{name} expected y of shape (n_samples,) or (n_samples, "
-                f"n_outputs); got shape {y.shape}."
-            )
-        bad = ~np.isfinite(y.reshape(len(y), -1)).all(axis=1)
-        if bad.any():
-            rows = np.flatnonzero(bad)
-            raise ValueError(
-                f"{name} expected finite y; got NaN or infinity in "
-                f"{rows.size} row(s), first at row {rows[0]}. Drop those rows "
-                f"(and the matching rows of X) before fitting."
-            )
-        if reset:
-            self.y_ndim_ = y.ndim
-        elif y.ndim != self.y_ndim_:
-            raise ValueError(
-                f"{name} was fitted on a {self.y_ndim_}-D y; got a {y.ndim}-D y."
-            )
-        return y
-
-    def _validate_xy(self, X, y, *, reset):
-        windows = self._validate_windows(X, reset=reset)
-        y = self._validate_y(y, reset=reset)
-        check_consistent_length(windows.starts, y)
-        return windows, y
-
-    def _weights(self, sample_weight, windows, y):
-        """The windows with a positive weight, their targets and weights."""
-        if sample_weight is None:
-            return windows, y, None
-        if not np.any(np.asarray(sample_weight)):
-            raise ValueError(
-                f"{type(self).__name__} got a sample_weight of zeros only, so "
-                f"there is nothing to train on; give some windows a positive "
-                f"weight."
-            )
-        sample_weight = _check_sample_weight(
-            sample_weight, windows.starts, dtype=np.float32
-        )
-        kept = sample_weight != 0
-        return windows.take(kept), y[kept], sample_weight[kept]
 
     # --- training ------------------------------------------------------------
 
@@ -460,11 +196,11 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
         self : object
             Fitted estimator.
         """
-        self._check_params()
+        check_fit_params(self)
         warm = bool(self.warm_start and self.initialized_)
-        windows, y = self._validate_xy(X, y, reset=not warm)
+        windows, y = validate_windows_and_target(self, X, y, reset=not warm)
         n_windows = len(windows)
-        windows, y, sample_weight = self._weights(sample_weight, windows, y)
+        windows, y, sample_weight = positive_weights(self, sample_weight, windows, y)
         epochs = kwargs.pop("epochs", getattr(self, "fit__epochs", self.epochs))
         initial_epoch = kwargs.pop("initial_epoch", 0)
         callbacks = list(kwargs.pop("callbacks", None) or ())  # this fit only
@@ -541,11 +277,11 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
         self : object
             Fitted estimator.
         """
-        self._check_params()
+        check_fit_params(self)
         warm = self.initialized_
-        windows, y = self._validate_xy(X, y, reset=not warm)
+        windows, y = validate_windows_and_target(self, X, y, reset=not warm)
         n_windows = len(windows)
-        windows, y, sample_weight = self._weights(sample_weight, windows, y)
+        windows, y, sample_weight = positive_weights(self, sample_weight, windows, y)
         kwargs.pop("epochs", None)
         with _feed.quiet_retracing():
             self._train(
@@ -650,7 +386,7 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
         """``validation_data=(X, y[, sample_weight])`` as fit's data: validated,
         with y scaled as the training targets are."""
         X, y, *weight = validation_data
-        windows, y = self._validate_xy(X, y, reset=False)
+        windows, y = validate_windows_and_target(self, X, y, reset=False)
         arrays = (self.target_scaler_.transform(y), *weight)
         return _feed.window_dataset(windows, *arrays, batch_size=batch_size)
 
@@ -675,7 +411,7 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
             Predictions in the units of ``y``, shaped as the ``y`` of fit.
         """
         check_is_fitted(self)
-        windows = self._validate_windows(X, reset=False)
+        windows = validate_windows(self, X, reset=False)
         raw = self._forward(windows)
         return self.target_scaler_.inverse_transform(raw)
 
@@ -724,7 +460,7 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
                 f"that sklstm.gates knows); got a network it cannot read, "
                 f"{self.model_.name!r}. Inspect its layers with Keras instead."
             )
-        windows = self._validate_windows(X, reset=False)
+        windows = validate_windows(self, X, reset=False)
         return _numpy_bridge.gate_activations(self.model_, windows.to_array())
 
     def __sklearn_tags__(self):

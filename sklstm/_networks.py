@@ -22,6 +22,7 @@ from keras import layers, ops
 
 __all__ = [
     "CELLS",
+    "EndMask",
     "LinearSkip",
     "NaNMask",
     "XLA_MIN_TRAIN_STEPS",
@@ -43,7 +44,13 @@ class NaNMask(layers.Layer):
     A step is masked (skipped by the recurrent layers that follow: the state is
     carried over unchanged) when any of its features is NaN. The NaN values are
     replaced by zeros so that no NaN reaches the arithmetic; masked steps are
-    never read.
+    never read. Put it first in a network of your own that should skip the
+    windower's padding (:class:`~sklstm.SequenceRegressor` does so itself).
+
+    Parameters
+    ----------
+    **kwargs : dict
+        Arguments of :class:`keras.layers.Layer`, e.g. ``name``.
     """
 
     def __init__(self, **kwargs):
@@ -55,6 +62,28 @@ class NaNMask(layers.Layer):
 
     def compute_mask(self, inputs, mask=None):
         return ops.logical_not(ops.any(ops.isnan(inputs), axis=-1))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+@keras.saving.register_keras_serializable(package="sklstm")
+class EndMask(layers.Layer):
+    """Pass the input on unchanged and end its Keras mask.
+
+    Behind a user's network, so that a per-step mask that the network passes
+    through does not reach the loss (one value per window).
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs):
+        return ops.copy(inputs)  # a new tensor: the mask rides on the old one
+
+    def compute_mask(self, inputs, mask=None):
+        return None
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -183,7 +212,7 @@ def wrap_network(network, input_shape, *, mask_missing=True):
     # supports masking; the layers that cannot use a mask ignore it.
     network.supports_masking = True
     inputs = keras.Input(shape=tuple(input_shape), name="windows")
-    outputs = network(NaNMask(name="nan_mask")(inputs))
+    outputs = EndMask(name="end_mask")(network(NaNMask(name="nan_mask")(inputs)))
     return keras.Model(inputs, outputs, name=f"sklstm_{network.name}")
 
 

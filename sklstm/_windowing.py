@@ -183,7 +183,7 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
 
     @available_if(_is_flat)
     def get_feature_names_out(self, input_features=None):
-        """Names of the lag columns of the flattened output.
+        """Get the names of the lag columns of the flattened output.
 
         Available only when ``flatten=True``. Column ``{name}_lag{k}`` holds
         feature ``name`` observed ``k`` rows before the current one; the order

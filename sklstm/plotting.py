@@ -240,7 +240,7 @@ def plot_forecast(
         labels instead, so a ``y_pred`` indexed by the test rows only works.
 
     index : array-like of shape (n_samples + n_future,), default=None
-        x values of the points of ``y_pred`` (those of ``y_true`` are the
+        The x values of the points of ``y_pred`` (those of ``y_true`` are the
         first ``n_samples``). None uses the index of ``y_pred`` if it is a
         Series, else that of ``y_true`` if it is a Series (continued by its
         frequency or step for the forecast points), else ``0, 1, ...``.

@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """scikit-learn's common estimator checks, with each expected failure explained."""
 
+import keras
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklstm import (
     BiLSTMRegressor,
     LSTMRegressor,
+    SequenceRegressor,
     SequenceWindower,
     StackedLSTMRegressor,
 )
@@ -35,15 +37,23 @@ EXPECTED_FAILED = {
     "LSTMRegressor": _REGRESSOR_EXPECTED,
     "StackedLSTMRegressor": _REGRESSOR_EXPECTED,
     "BiLSTMRegressor": _REGRESSOR_EXPECTED,
+    "SequenceRegressor": _REGRESSOR_EXPECTED,
 }
+
 
 # Tiny networks: one batch per epoch on any check dataset, two epochs, run
 # eagerly. The checks are about the scikit-learn contract, which is the same in
 # every execution mode; eager execution skips tracing a graph for each of the
 # ~60 fits (14 s instead of 80 s per estimator, with the same results). Graph
 # mode, XLA and early stopping (a second fit) are tested in test_regressors.py.
+def dense_network(input_shape, n_outputs):
+    """A small network of the user's own: flatten the window, one Dense layer."""
+    inputs = keras.Input(input_shape)
+    x = keras.layers.Flatten()(inputs)
+    return keras.Model(inputs, keras.layers.Dense(n_outputs)(x))
+
+
 _TINY = dict(
-    units=2,
     epochs=2,
     batch_size=1000,
     random_state=0,
@@ -54,9 +64,11 @@ _TINY = dict(
 ESTIMATORS = [
     SequenceWindower(window=3),
     SequenceWindower(window=3, flatten=True),
-    LSTMRegressor(**_TINY),
-    StackedLSTMRegressor(**_TINY),
-    BiLSTMRegressor(**_TINY),
+    LSTMRegressor(units=2, **_TINY),
+    StackedLSTMRegressor(units=2, **_TINY),
+    BiLSTMRegressor(units=2, **_TINY),
+    LSTMRegressor(units=2, cell="gru", **_TINY),
+    SequenceRegressor(dense_network, **_TINY),
 ]
 
 

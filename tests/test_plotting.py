@@ -356,7 +356,10 @@ def test_plot_gate_activations_heatmaps_equal_gate_activations(
     for ax, gate in zip(heatmaps, gates, strict=True):
         (image,) = ax.get_images()
         np.testing.assert_allclose(
-            np.ma.filled(image.get_array(), np.nan), expected[gate][sample].T, rtol=1e-6
+            np.ma.filled(image.get_array(), np.nan),
+            expected[gate][sample].T,
+            rtol=1e-6,
+            atol=1e-6,  # float32 matmuls of one window and of a batch round apart
         )
 
 

@@ -30,7 +30,6 @@ from sklstm import (
     LSTMRegressor,
     SequenceWindower,
     StackedLSTMRegressor,
-    _feed,
     _networks,
     _numpy_bridge,
     gates,
@@ -38,7 +37,6 @@ from sklstm import (
     make_supervised,
     recursive_forecast,
 )
-from sklstm._windowing import as_windows
 
 REGRESSORS = [LSTMRegressor, StackedLSTMRegressor, BiLSTMRegressor]
 FAST = dict(units=3, epochs=2, batch_size=32, random_state=0, early_stopping=False)
@@ -105,6 +103,16 @@ def test_regressor_set_params_suggests_routed_spelling():
     with pytest.raises(ValueError, match=re.escape("Did you mean 'dropout'?")):
         LSTMRegressor().set_params(dropuot=0.5)
     assert LSTMRegressor().set_params(optimizer__beta_1=0.5).optimizer__beta_1 == 0.5
+
+
+def test_regressor_misspelled_routed_parameter_fails_at_fit_with_suggestion(windows):
+    X, y = windows
+    est = LSTMRegressor(**FAST, optimizer_learning_rate=0.1)  # accepted, as in sklearn
+    msg = "Did you mean 'optimizer__learning_rate'?"
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        est.fit(X, y)
+    with pytest.raises(ValueError, match=re.escape("Did you mean 'patience'?")):
+        LSTMRegressor(**FAST, patiance=3).fit(X, y)
 
 
 def test_regressor_tags():
@@ -490,13 +498,20 @@ def test_regressor_predict_before_fit():
 def test_regressor_rejects_other_window_shape(fitted, windows):
     X, _ = windows
     msg = (
+        "X has 5 features, but LSTMRegressor is expecting 6 features as input: "
         "LSTMRegressor was fitted on windows of 6 time step(s) and 1 feature(s), "
         "X of shape (n_samples, 6, 1); got X of shape (4, 5, 1), windows of 5 "
         "time step(s) and 1 feature(s). Window the data as in fit."
     )
     with pytest.raises(ValueError, match=re.escape(msg)):
         fitted.predict(X[:4, 1:])
-    with pytest.raises(ValueError, match=re.escape("got X of shape (4, 6, 2)")):
+    # Same time steps, other features: no claim that the "features" differ.
+    msg = (
+        "LSTMRegressor was fitted on windows of 6 time step(s) and 1 feature(s), "
+        "X of shape (n_samples, 6, 1); got X of shape (4, 6, 2), windows of 6 "
+        "time step(s) and 2 feature(s)."
+    )
+    with pytest.raises(ValueError, match="^" + re.escape(msg)):
         fitted.predict(np.concatenate([X[:4], X[:4]], axis=2))
 
 
@@ -563,6 +578,18 @@ def test_regressor_rejects_non_numeric_x():
         (LSTMRegressor, {"units": 0}, "The 'units' parameter of LSTMRegressor must be"),
         (LSTMRegressor, {"epochs": 0}, "The 'epochs' parameter of LSTMRegressor must"),
         (
+            LSTMRegressor,
+            {"epochs": True},
+            "The 'epochs' parameter of LSTMRegressor must",
+        ),
+        (LSTMRegressor, {"cell": "rnn"}, "The 'cell' parameter of LSTMRegressor must"),
+        (
+            LSTMRegressor,
+            {"optimizer_lr": 0.1},
+            "Invalid parameter 'optimizer_lr' for estimator LSTMRegressor. Did you "
+            "mean 'optimizer__lr'?",
+        ),
+        (
             StackedLSTMRegressor,
             {"units": (4, 0)},
             "StackedLSTMRegressor expected units as an int >= 1 or a non-empty "
@@ -587,20 +614,6 @@ def test_regressor_rejects_unpicklable_loss(windows):
     msg = "LSTMRegressor expected a picklable loss, so that the fitted estimator can"
     with pytest.raises(TypeError, match=re.escape(msg)):
         LSTMRegressor(**FAST, loss=lambda a, b: (a - b) ** 2).fit(X, y)
-
-
-def test_quiet_retracing_filters_only_that_warning_only_inside(caplog):
-    import logging
-
-    logger = logging.getLogger("tensorflow")
-    retracing = "5 out of the last 5 calls to <f> triggered tf.function retracing."
-    with caplog.at_level(logging.WARNING, logger="tensorflow"):
-        with _feed.quiet_retracing():
-            logger.warning(retracing)
-            logger.warning("something else")
-        logger.warning(retracing)
-    messages = [record.getMessage() for record in caplog.records]
-    assert messages == ["something else", retracing]
 
 
 # --- how fit feeds Keras: batches gathered from the rows behind the windows --
@@ -716,27 +729,62 @@ def test_regressor_callback_reused_after_a_fit_is_not_pickled_with_its_model(win
     assert record.seen == [False]
 
 
-def _epoch(dataset):
-    return [(x.numpy(), y.numpy()) for x, y in dataset]
+# --- the recurrent cell ------------------------------------------------------
 
 
-def test_window_dataset_gathers_windows_and_reshuffles_each_epoch():
-    series = np.arange(24.0).reshape(12, 2)
-    X = SequenceWindower(3).fit_transform(series)[2:]  # 10 complete windows
-    y = np.arange(10.0) * 10
-    windows = as_windows(X)
-    dataset = _feed.window_dataset(windows, y, batch_size=4, shuffle=True, seed=0)
-    assert int(dataset.cardinality()) == 3  # 4 + 4 + 2
-    first, second = _epoch(dataset), _epoch(dataset)
-    for epoch in (first, second):
-        assert [len(yb) for _, yb in epoch] == [4, 4, 2]
-        order = np.concatenate([yb for _, yb in epoch]) / 10
-        assert sorted(order) == list(range(10))  # each window once per epoch
-        for xb, yb in epoch:  # every window with its own target
-            assert_array_equal(xb, X[(yb / 10).astype(int)])
-    orders = [np.concatenate([yb for _, yb in e]) for e in (first, second)]
-    assert not np.array_equal(*orders)  # a new order each epoch
-    again = _feed.window_dataset(windows, y, batch_size=4, shuffle=True, seed=0)
-    assert_array_equal(np.concatenate([yb for _, yb in _epoch(again)]), orders[0])
-    ordered = _feed.window_dataset(windows, y, batch_size=4)
-    assert_array_equal(np.concatenate([yb for _, yb in _epoch(ordered)]), y)
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_regressor_gru_cell_fits_predicts_through_numpy_and_pickles(cls, windows):
+    X, y = windows
+    est = cls(**FAST, cell="gru").fit(X, y)
+    layer = _networks.recurrent_layers(est.model_)[0]
+    inner = getattr(layer, "forward_layer", layer)
+    assert isinstance(inner, keras.layers.GRU)
+    by_numpy = est.set_params(predict_backend="numpy").predict(X)
+    by_keras = est.set_params(predict_backend="keras").predict(X)
+    assert_allclose(
+        by_numpy, by_keras, rtol=0, atol=1e-5 * est.target_scaler_.scale_[0]
+    )
+    again = pickle.loads(pickle.dumps(est))
+    assert_array_equal(again.predict(X), by_keras)
+    assert sorted(est.gate_activations(X[:2])) == [
+        "candidate",
+        "hidden",
+        "reset",
+        "update",
+    ]
+
+
+def test_regressor_gru_pipeline_cross_validates():
+    X, y = make_supervised(_series(90))
+    pipe = make_lstm_pipeline(5, LSTMRegressor(**FAST, cell="gru"))
+    result = cross_validate(pipe, X, y, cv=TimeSeriesSplit(n_splits=2))
+    assert np.isfinite(result["test_score"]).all()
+
+
+# --- progress ---------------------------------------------------------------
+
+
+def test_regressor_verbose_labels_both_runs_of_early_stopping(windows, capsys):
+    X, y = windows
+    LSTMRegressor(units=2, epochs=3, patience=1, random_state=0, verbose=2).fit(X, y)
+    out = capsys.readouterr().out
+    assert "LSTMRegressor: choosing the epoch count on the last windows" in out
+    first, second = out.split("LSTMRegressor: refitting on all windows for ")
+    assert "val_loss" in first and "val_loss" not in second
+    assert re.match(r"\d+ epochs", second)
+
+
+def test_regressor_progress_bar_counts_the_real_batches(windows, capsys):
+    X, y = windows  # 159 windows, batches of 32: 5 per epoch
+    LSTMRegressor(**{**FAST, "epochs": 1, "verbose": 1}).fit(X, y)
+    out = capsys.readouterr().out
+    assert "5/5" in out and "32/5" not in out
+
+
+def test_regressor_fit_callbacks_are_used_once_and_not_kept(windows):
+    X, y = windows
+    record = _RecordJit()
+    est = LSTMRegressor(**FAST).fit(X, y, callbacks=[record])
+    assert record.seen == [False]
+    assert est.callbacks is None
+    assert all(cb is not record for cb in est._fit_callbacks)

@@ -2,7 +2,8 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from .._base import SequenceRegressorBase, constructor_arguments
+from .._base import SequenceRegressorBase
+from .._params import constructor_arguments
 from .._validation import StrOptions, int_at_least, units_tuple
 
 __all__ = ["BiLSTMRegressor"]

@@ -2,7 +2,8 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from .._base import SequenceRegressorBase, constructor_arguments
+from .._base import SequenceRegressorBase
+from .._params import constructor_arguments
 from .._validation import int_at_least
 
 __all__ = ["LSTMRegressor"]

@@ -5,7 +5,8 @@
 import keras
 
 from .. import _networks
-from .._base import SequenceRegressorBase, constructor_arguments
+from .._base import SequenceRegressorBase
+from .._params import constructor_arguments
 
 __all__ = ["SequenceRegressor"]
 
