@@ -9,7 +9,7 @@ at once, while the names backed by Keras and TensorFlow load on first use.
 import importlib
 
 from . import gates
-from ._forecasting import make_lstm_pipeline, recursive_forecast
+from ._forecasting import forecast, make_lstm_pipeline, recursive_forecast
 from ._windowing import SequenceWindower, make_supervised
 
 __version__ = "0.1.0.dev0"
@@ -25,6 +25,7 @@ _LAZY = {
 
 __all__ = [
     "SequenceWindower",
+    "forecast",
     "gates",
     "make_lstm_pipeline",
     "make_supervised",

@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
@@ -13,6 +11,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 
+from ._validation import is_int
 from ._windowing import SequenceWindower
 
 __all__ = ["make_lstm_pipeline", "recursive_forecast"]
@@ -138,7 +137,7 @@ def recursive_forecast(estimator, history, steps):
     >>> recursive_forecast(pipe, series, steps=3).round(3)
     array([50., 51., 52.])
     """
-    if not (isinstance(steps, Integral) and not isinstance(steps, bool) and steps >= 1):
+    if not is_int(steps, 1):
         raise ValueError(
             f"recursive_forecast expected steps as an int >= 1; got {steps!r}."
         )
@@ -166,7 +165,7 @@ def recursive_forecast(estimator, history, steps):
                 f"recursive_forecast expected a one-step estimator; its predict "
                 f"returned {pred.shape[1]} outputs per row. A multi-output "
                 f"(direct) model already forecasts every horizon from the last "
-                f"row: estimator.predict(X[-1:])."
+                f"row of the history: sklstm.forecast(estimator, history)."
             )
         buffer[start + k] = pred.reshape(len(rows), -1)[-1, 0]
     forecast = buffer[start:].copy()
@@ -175,3 +174,130 @@ def recursive_forecast(estimator, history, steps):
         future = pd.date_range(index[-1], periods=steps + 1, freq=index.freq)[1:]
         return pd.Series(forecast, index=future, name=history.name)
     return forecast
+
+
+def _future_index(index, n_rows, horizons):
+    """The target times of ``horizons`` steps after the last row of ``index``."""
+    if isinstance(index, pd.DatetimeIndex) and len(index) >= 3:
+        freq = index.freq or pd.infer_freq(index)
+        if freq is not None:
+            offset = pd.tseries.frequencies.to_offset(freq)
+            if list(horizons) == list(range(1, len(horizons) + 1)):
+                return pd.date_range(
+                    index[-1] + offset, periods=len(horizons), freq=offset
+                )
+            return pd.DatetimeIndex([index[-1] + h * offset for h in horizons])
+    if index is not None and pd.api.types.is_integer_dtype(index):
+        return pd.Index([int(index[-1]) + h for h in horizons])
+    return pd.RangeIndex(n_rows, n_rows + max(horizons))[[h - 1 for h in horizons]]
+
+
+def forecast(estimator, history, *, steps=None, horizons=None):
+    """Forecast from the end of ``history``: one value per step ahead.
+
+    The last row of ``history`` is the forecast origin; its window is read
+    with its real history (the rows before it in ``history``). A direct
+    model (fitted on ``make_supervised(..., horizon=range(1, h + 1))``, one
+    output per step) gives every step from that one window; a one-step model
+    of a single series is rolled forward ``steps`` times, each forecast fed
+    back as the next input.
+
+    Parameters
+    ----------
+    estimator : fitted estimator
+        A fitted pipeline (e.g. from :func:`make_lstm_pipeline`) or regressor
+        whose ``predict`` takes rows of ``history``.
+
+    history : DataFrame, Series or array-like of shape (n_samples, n_features)
+        The observed rows, oldest first, with the columns of the ``X`` the
+        estimator was fitted on. At least the window of the pipeline's
+        :class:`SequenceWindower`.
+
+    steps : int or None, default=None
+        Steps ahead for a one-step model (rolled forward recursively; a single
+        series only). None means one step, or, for a direct model, its
+        outputs.
+
+    horizons : sequence of int or None, default=None
+        The steps ahead of a direct model's outputs, as given to
+        :func:`make_supervised`; None means ``1, 2, ..., n_outputs``.
+
+    Returns
+    -------
+    forecast : Series
+        One value per step ahead, indexed by the target times: timestamps
+        for a DatetimeIndex with a (given or inferred) frequency, integer
+        positions after the last label for an integer index, else positions
+        counted from the start of ``history``.
+
+    See Also
+    --------
+    recursive_forecast : The recursion alone, on a NumPy series.
+    make_supervised : Build the targets of a direct multi-step model.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from sklearn.linear_model import Ridge
+    >>> from sklstm import forecast, make_lstm_pipeline, make_supervised
+    >>> days = pd.date_range("2024-01-01", periods=60, freq="D")
+    >>> series = pd.Series(np.arange(60.0), index=days, name="level")
+    >>> X, y = make_supervised(series.to_frame(), horizon=range(1, 4))
+    >>> pipe = make_lstm_pipeline(5, Ridge(alpha=1e-6), fill_value=0.0).fit(X, y)
+    >>> forecast(pipe, series.to_frame()).round(2)
+    2024-03-01    60.0
+    2024-03-02    61.0
+    2024-03-03    62.0
+    Freq: D, Name: level, dtype: float64
+    """
+    rows = history if hasattr(history, "iloc") else np.asarray(history)
+    if isinstance(rows, pd.Series):
+        rows = rows.to_frame()
+    elif not hasattr(rows, "iloc"):
+        rows = rows.reshape(len(rows), -1) if rows.ndim < 2 else rows
+        names = getattr(estimator, "feature_names_in_", None)
+        rows = pd.DataFrame(rows, columns=names)
+    window = _context_length(estimator) or 1
+    if len(rows) < window:
+        raise ValueError(
+            f"forecast expected a history of at least {window} row(s), the "
+            f"window of the fitted pipeline, so that the forecast origin's "
+            f"window is observed; got {len(rows)} row(s). Pass more history "
+            f"(the rows before the origin)."
+        )
+    if steps is not None and not is_int(steps, 1):
+        raise ValueError(
+            f"forecast expected steps as an int >= 1 or None; got {steps!r}."
+        )
+    last = np.asarray(estimator.predict(rows.iloc[-window:]), dtype=np.float64)[-1]
+    values = np.atleast_1d(last)
+    name = history.name if isinstance(history, pd.Series) else None
+    if values.size > 1 or steps in (None, 1):  # a direct model, or one step
+        if steps not in (None, values.size) and values.size > 1:
+            raise ValueError(
+                f"forecast got steps={steps!r} for a direct model with "
+                f"{values.size} outputs, which forecasts exactly those steps; "
+                f"leave steps=None."
+            )
+        horizons = tuple(range(1, values.size + 1)) if horizons is None else horizons
+        if len(horizons) != values.size:
+            raise ValueError(
+                f"forecast expected one horizon per output of the estimator "
+                f"({values.size}); got horizons={tuple(horizons)!r}."
+            )
+        index = _future_index(getattr(rows, "index", None), len(rows), horizons)
+        if name is None and rows.shape[1] == 1:
+            name = rows.columns[0]
+        return pd.Series(values, index=index, name=name)
+    if rows.shape[1] != 1:
+        raise ValueError(
+            f"forecast can roll a one-step model forward only on a single "
+            f"series: the future values of the other {rows.shape[1] - 1} "
+            f"input column(s) are not known. Fit a direct model instead, with "
+            f"make_supervised(..., horizon=range(1, {steps + 1})), and call "
+            f"forecast(estimator, history) without steps."
+        )
+    values = recursive_forecast(estimator, rows.iloc[:, 0], steps)
+    index = _future_index(rows.index, len(rows), range(1, steps + 1))
+    return pd.Series(np.asarray(values), index=index, name=rows.columns[0])
