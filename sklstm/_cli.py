@@ -35,6 +35,45 @@ def _log(message):
     print(message, file=sys.stderr, flush=True)
 
 
+def _quiet(message):
+    """The log of ``--quiet``: nothing."""
+
+
+def _warn(message):
+    """A warning about the user's data: shown even with ``--quiet``."""
+    print(f"sklstm: warning: {message}", file=sys.stderr, flush=True)
+
+
+#: Rows per year of calendar frequencies, by the start of their name.
+_PER_YEAR = {"W": 52, "M": 12, "SM": 24, "Q": 4, "Y": 1, "A": 1}
+
+
+def season_from_frequency(freq):
+    """Rows per seasonal cycle for a pandas frequency, or None if unknown.
+
+    Sub-daily data cycle daily (hourly: 24, 30 min: 48), daily data weekly
+    (7; business days 5), weekly, monthly and quarterly data yearly (52, 12,
+    4); yearly data have no season (1).
+    """
+    if freq is None:
+        return None
+    offset = pd.tseries.frequencies.to_offset(freq)
+    if offset.rule_code == "D":  # a calendar day (not a Tick in pandas >= 3)
+        return 7 if offset.n == 1 else None
+    if isinstance(offset, pd.offsets.Tick):
+        per_day = pd.Timedelta(days=1) / pd.Timedelta(offset)
+        if per_day == 1:
+            return 7
+        return int(per_day) if per_day > 1 and per_day.is_integer() else None
+    if offset.rule_code.startswith("B"):
+        return 5 if offset.n == 1 else None
+    prefix = offset.rule_code.split("-")[0].rstrip("SE") or offset.rule_code[:1]
+    per_year = _PER_YEAR.get(prefix) or _PER_YEAR.get(prefix[:1])
+    if per_year is None or per_year % offset.n:
+        return None
+    return per_year // offset.n
+
+
 def _epoch_progress():
     """A Keras callback printing one line per epoch to standard error."""
     import keras
@@ -51,9 +90,9 @@ def _epoch_progress():
     return EpochProgress()
 
 
-def _progress():
+def _progress(log):
     """Fit arguments that show the epochs, for this fit only (not saved)."""
-    return {"regressor__callbacks": [_epoch_progress()]}
+    return {} if log is _quiet else {"regressor__callbacks": [_epoch_progress()]}
 
 
 def _regressor(model, *, fast, random_state=0):
@@ -69,6 +108,8 @@ def _baselines(series, index, horizons, period):
     """Naive and seasonal-naive forecasts for the origins ``index``."""
     values = series.to_numpy()
     naive = np.repeat(values[index, None], len(horizons), axis=1)
+    if period is None or period <= 1:
+        return {"naive (last value)": naive}
     # The same season, last cycle: never a value after the origin.
     seasonal = np.column_stack(
         [
@@ -92,7 +133,7 @@ def run_forecast(data, target, *, window, horizon, model, period, splits, fast, 
     """
     from sklearn.model_selection import TimeSeriesSplit
 
-    from . import make_lstm_pipeline, make_supervised
+    from . import forecast, make_lstm_pipeline, make_supervised
 
     horizons = range(1, horizon + 1)
     X, Y = make_supervised(data, target=target, horizon=horizons)
@@ -106,6 +147,13 @@ def run_forecast(data, target, *, window, horizon, model, period, splits, fast, 
             f"--horizon, or more data"
         )
     test_size = max(1, min(180, len(X) // (splits + 2)))
+    first_train = len(X) - splits * test_size - (horizon - 1)
+    if window > first_train / 3:
+        _warn(
+            f"the window ({window} rows) is longer than a third of the first "
+            f"fold's {first_train} training rows: few complete windows to learn "
+            f"from; consider a smaller --window"
+        )
     cv = TimeSeriesSplit(n_splits=splits, test_size=test_size, gap=horizon - 1)
     scores = {}
     for fold, (train, test) in enumerate(cv.split(X), start=1):
@@ -115,8 +163,9 @@ def run_forecast(data, target, *, window, horizon, model, period, splits, fast, 
             f"next {len(test)} (after a gap of {horizon - 1})"
         )
         pipe = make_lstm_pipeline(window, _regressor(model, fast=fast))
-        pipe.fit(X.iloc[train], Y.iloc[train], **_progress())
-        pred = pipe.predict(X.iloc[test])
+        pipe.fit(X.iloc[train], Y.iloc[train], **_progress(log))
+        # Each test row is predicted with the rows before it as its history.
+        pred = pipe.predict(X.iloc[: test[-1] + 1])[-len(test) :]
         fold_scores = {"LSTM pipeline": _scores(Y.iloc[test], pred)}
         for name, base in _baselines(data[target], test, horizons, period).items():
             fold_scores[name] = _scores(Y.iloc[test], base)
@@ -130,15 +179,9 @@ def run_forecast(data, target, *, window, horizon, model, period, splits, fast, 
     ).T
     log(f"final fit on all {len(X)} rows")
     pipe = make_lstm_pipeline(window, _regressor(model, fast=fast))
-    pipe.fit(X, Y, **_progress())
-    last = np.asarray(pipe.predict(data.iloc[-window:]))[-1]
-    index = data.index
-    if isinstance(index, pd.DatetimeIndex) and index.freq is not None:
-        future = pd.date_range(index[-1], periods=horizon + 1, freq=index.freq)[1:]
-    else:
-        future = pd.RangeIndex(len(data), len(data) + horizon)
-    forecast = pd.Series(last, index=future, name=f"{target}_forecast")
-    return table, forecast, pipe
+    pipe.fit(X, Y, **_progress(log))
+    prediction = forecast(pipe, data).rename(f"{target}_forecast")
+    return table, prediction, pipe
 
 
 def _save_plot(path, data, target, forecast, title):
@@ -159,6 +202,14 @@ def _report(table, forecast, target):
     print()
     print("Cross-validated error (mean over folds and horizons):")
     print(table.round(3).to_string())
+    lstm, naive = table.loc["LSTM pipeline", "MAE"], table["MAE"].drop("LSTM pipeline")
+    if (naive < lstm).any():
+        best = naive.idxmin()
+        print(
+            f"\nCaveat: the LSTM's cross-validated MAE ({lstm:.3f}) is worse than "
+            f"the {best} forecast's ({naive[best]:.3f}); prefer that baseline, "
+            f"or try another --window or --model, before trusting this forecast."
+        )
     print()
     print(f"Forecast of {target}:")
     print(forecast.round(2).to_string())
@@ -168,14 +219,15 @@ def _demo(args):
     from .datasets import load_seattle_weather
 
     data = load_seattle_weather().drop(columns="weather")
-    _log(
+    log = _quiet if args.quiet else _log
+    log(
         f"Seattle daily weather, {data.index[0]:%Y-%m-%d} to {data.index[-1]:%Y-%m-%d} "
         f"({len(data)} days): forecasting temp_max 7 days ahead from 14 days of "
         f"{', '.join(data.columns)}"
     )
     table, forecast, _ = run_forecast(
         data, "temp_max", window=14, horizon=7, model=args.model, period=365,
-        splits=2 if args.fast else 3, fast=args.fast, log=_log,
+        splits=2 if args.fast else 3, fast=args.fast, log=log,
     )  # fmt: skip
     _report(table, forecast, "temp_max")
     _save_plot(
@@ -185,6 +237,49 @@ def _demo(args):
     return 0
 
 
+def _regular_dates(data):
+    """Rows on a regular grid of dates: duplicates and gaps mended, with a warning.
+
+    Duplicated dates keep their last row. When most dates are one step apart
+    and a few rows are missing, the grid of that step is restored and the
+    missing rows are filled by linear interpolation in time, so that the
+    forecast carries the right dates and the seasonal naive stays aligned.
+    """
+    duplicated = data.index.duplicated(keep="last")
+    if duplicated.any():
+        _warn(
+            f"{duplicated.sum()} duplicated date(s), e.g. "
+            f"{data.index[duplicated][0]}: kept the last row of each"
+        )
+        data = data[~duplicated]
+    if len(data) < 3:
+        return data
+    # freq="infer" rather than pd.infer_freq, which warns under pandas 3.
+    freq = pd.DatetimeIndex(data.index, freq="infer").freq
+    if freq is None:
+        step = data.index.to_series().diff().mode().iloc[0]
+        grid = pd.date_range(data.index[0], data.index[-1], freq=step)
+        missing = grid.difference(data.index)
+        if len(missing) and data.index.isin(grid).all():
+            _warn(
+                f"{len(missing)} date(s) missing from a regular grid of "
+                f"{step}, e.g. {missing[0]}: filled by linear interpolation"
+            )
+            numeric = data.select_dtypes("number").reindex(grid)
+            data = numeric.interpolate(method="time").rename_axis(data.index.name)
+        else:
+            _warn(
+                "the dates are irregular (no common step): the forecast is "
+                "indexed by rows after the last one, and --season must be given"
+            )
+            return data
+    # Inferred afresh from the dates (a grid built from a step says "24h").
+    data.index = pd.DatetimeIndex(
+        data.index.to_numpy(), freq="infer", name=data.index.name
+    )
+    return data
+
+
 def _read_csv(args):
     if not os.path.isfile(args.csv):
         raise CLIError(f"no such file: {args.csv}")
@@ -192,6 +287,8 @@ def _read_csv(args):
         data = pd.read_csv(args.csv)
     except (ValueError, OSError) as exc:
         raise CLIError(f"could not read {args.csv} as CSV: {exc}") from None
+    if data.empty:
+        raise CLIError(f"{args.csv} has no rows (only a header): nothing to forecast")
     if args.date_column is not None:
         if args.date_column not in data.columns:
             raise CLIError(
@@ -203,10 +300,8 @@ def _read_csv(args):
             raise CLIError(
                 f"column {args.date_column!r} holds values that are not dates"
             )
-        data.index = pd.DatetimeIndex(dates)
-        data = data.sort_index()
-        if len(data) > 2:  # a regular index lets the forecast carry dates on
-            data.index = pd.DatetimeIndex(data.index, freq="infer")
+        data.index = pd.DatetimeIndex(dates, name=args.date_column)
+        data = _regular_dates(data.sort_index())
     if args.target not in data.columns:
         raise CLIError(
             f"no column {args.target!r} in {args.csv}; columns are {list(data.columns)}"
@@ -220,16 +315,27 @@ def _read_csv(args):
 
 
 def _forecast(args):
+    log = _quiet if args.quiet else _log
     data = _read_csv(args)
-    _log(f"{args.csv}: {len(data)} rows, features {list(data.columns)}")
+    log(f"{args.csv}: {len(data)} rows, features {list(data.columns)}")
+    period = args.season
+    if period is None:
+        period = season_from_frequency(getattr(data.index, "freq", None))
+        if period is None:
+            _warn(
+                "no --season given and none follows from the dates: the "
+                "seasonal naive baseline is left out"
+            )
+        else:
+            log(f"season: {period} rows per cycle (from the dates' frequency)")
     table, forecast, pipe = run_forecast(
         data, args.target, window=args.window, horizon=args.horizon,
-        model=args.model, period=args.season, splits=args.splits, fast=args.fast,
-        log=_log,
+        model=args.model, period=period, splits=args.splits, fast=args.fast,
+        log=log,
     )  # fmt: skip
     _report(table, forecast, args.target)
     if args.output:
-        forecast.to_csv(args.output)
+        forecast.rename_axis(args.date_column or "step").to_csv(args.output)
         print(f"\nForecast written to {args.output}")
     if args.plot:
         _save_plot(args.plot, data, args.target, forecast, f"{args.target}: forecast")
@@ -259,27 +365,69 @@ def _int_at_least(minimum):
 
 def _parser():
     parser = argparse.ArgumentParser(
-        prog="sklstm", description="LSTM forecasting that behaves like scikit-learn."
+        prog="sklstm",
+        description="LSTM forecasting that behaves like scikit-learn.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="forecast Seattle's weather (bundled data)")
-    forecast = sub.add_parser("forecast", help="forecast a column of a CSV file")
-    forecast.add_argument("csv", help="CSV file, one row per time step, oldest first")
-    forecast.add_argument("--target", required=True, help="column to forecast")
-    forecast.add_argument("--date-column", help="column of dates (sorted on it)")
-    forecast.add_argument("--window", type=_int_at_least(1), default=24)
-    forecast.add_argument("--horizon", type=_int_at_least(1), default=1)
-    forecast.add_argument(
-        "--season", type=_int_at_least(1), default=7, help="period of seasonal naive"
+    formatter = argparse.ArgumentDefaultsHelpFormatter
+    demo = sub.add_parser(
+        "demo",
+        help="forecast Seattle's weather (data bundled with sklstm)",
+        formatter_class=formatter,
     )
-    forecast.add_argument("--splits", type=_int_at_least(2), default=3)
-    forecast.add_argument("--output", help="write the forecast to this CSV")
+    forecast = sub.add_parser(
+        "forecast", help="forecast a column of a CSV file", formatter_class=formatter
+    )
+    forecast.add_argument("csv", help="CSV file, one row per time step")
+    forecast.add_argument("--target", required=True, help="column to forecast")
+    forecast.add_argument(
+        "--date-column",
+        help="column of dates: rows are sorted on it, duplicated dates and "
+        "missing rows are mended (with a warning), and the forecast is dated",
+    )
+    forecast.add_argument(
+        "--window",
+        type=_int_at_least(1),
+        default=24,
+        help="rows of history the network reads for each forecast",
+    )
+    forecast.add_argument(
+        "--horizon",
+        type=_int_at_least(1),
+        default=1,
+        help="steps ahead to forecast (one model output per step)",
+    )
+    forecast.add_argument(
+        "--season",
+        type=_int_at_least(1),
+        default=None,
+        help="rows per seasonal cycle, for the seasonal naive baseline; "
+        "by default from the dates' frequency (daily: 7, hourly: 24, "
+        "monthly: 12, ...)",
+    )
+    forecast.add_argument(
+        "--splits",
+        type=_int_at_least(2),
+        default=3,
+        help="time-ordered cross-validation folds",
+    )
+    forecast.add_argument("--output", help="write the forecast to this CSV file")
     forecast.add_argument("--save", help="write the fitted pipeline (joblib)")
-    forecast.add_argument("--plot", help="write a PNG plot")
+    forecast.add_argument("--plot", help="write a PNG plot of the forecast")
     for command in (demo, forecast):
-        command.add_argument("--model", choices=sorted(MODELS), default="lstm")
+        command.add_argument(
+            "--model",
+            choices=sorted(MODELS),
+            default="lstm",
+            help="network: one LSTM layer, stacked layers, or bidirectional",
+        )
         command.add_argument(
             "--fast", action="store_true", help="tiny network, few epochs (smoke test)"
+        )
+        command.add_argument(
+            "--quiet",
+            action="store_true",
+            help="print only the results and warnings (no progress)",
         )
     demo.add_argument("--plot", default="sklstm_demo.png", help="PNG plot path")
     return parser

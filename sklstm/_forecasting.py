@@ -179,7 +179,8 @@ def recursive_forecast(estimator, history, steps):
 def _future_index(index, n_rows, horizons):
     """The target times of ``horizons`` steps after the last row of ``index``."""
     if isinstance(index, pd.DatetimeIndex) and len(index) >= 3:
-        freq = index.freq or pd.infer_freq(index)
+        # freq="infer" rather than pd.infer_freq, which warns under pandas 3.
+        freq = index.freq or pd.DatetimeIndex(index, freq="infer").freq
         if freq is not None:
             offset = pd.tseries.frequencies.to_offset(freq)
             if list(horizons) == list(range(1, len(horizons) + 1)):

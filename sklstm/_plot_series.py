@@ -41,7 +41,9 @@ def _as_1d(name, y):
 def _extend_index(index, n_extra):
     """``index`` continued by ``n_extra`` steps, or None if it cannot be."""
     if isinstance(index, pd.DatetimeIndex):
-        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+        freq = index.freq or (
+            pd.DatetimeIndex(index, freq="infer").freq if len(index) >= 3 else None
+        )
         if freq is None:
             return None
         future = pd.date_range(index[-1], periods=n_extra + 1, freq=freq)[1:]

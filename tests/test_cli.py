@@ -92,3 +92,56 @@ def test_cli_demo_fast(capsys, tmp_path):
     assert "seasonal naive (365 rows)" in captured.out
     assert "2016-01-07" in captured.out  # the 7th forecast day
     assert plot.stat().st_size > 1000
+
+
+@pytest.mark.parametrize(
+    "freq, season",
+    [("D", 7), ("B", 5), ("h", 24), ("30min", 48), ("W-SUN", 52), ("MS", 12),
+     ("QS-OCT", 4), ("YS", 1), ("2D", None), (None, None)],
+)  # fmt: skip
+def test_cli_season_follows_the_date_frequency(freq, season):
+    from sklstm._cli import season_from_frequency
+
+    assert season_from_frequency(freq) == season
+
+
+def test_cli_regular_dates_mend_duplicates_and_gaps(capsys):
+    from sklstm._cli import _regular_dates
+
+    days = pd.date_range("2024-01-01", periods=10, freq="D")
+    data = pd.DataFrame({"y": np.arange(10.0)}, index=days)
+    gappy = data.drop(days[[3, 6]])
+    gappy = pd.concat([gappy, gappy.iloc[[0]] + 100]).sort_index()  # a duplicate
+    mended = _regular_dates(gappy)
+    err = capsys.readouterr().err
+    assert "1 duplicated date(s), e.g. 2024-01-01" in err
+    assert "2 date(s) missing from a regular grid" in err
+    assert mended.index.freqstr == "D" and len(mended) == 10
+    assert mended["y"].iloc[0] == 100.0  # the last row of the duplicates
+    np.testing.assert_allclose(mended["y"].iloc[1:], np.arange(1.0, 10.0))
+
+
+def test_cli_header_only_csv_says_there_are_no_rows(capsys, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("date,y\n")
+    assert main(["forecast", str(path), "--target", "y"]) == 2
+    assert "has no rows (only a header)" in _error_line(capsys)
+
+
+def test_cli_quiet_monthly_forecast_with_caveat_and_named_index(capsys, tmp_path):
+    from sklstm.datasets import load_air_passengers
+
+    path, out = tmp_path / "air.csv", tmp_path / "f.csv"
+    load_air_passengers().to_csv(path, index_label="month")
+    argv = [
+        "forecast", str(path), "--target", "passengers", "--date-column", "month",
+        "--window", "40", "--splits", "2", "--fast", "--quiet", "--output", str(out),
+    ]  # fmt: skip
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "seasonal naive (12 rows)" in captured.out  # season from 'MS'
+    assert "Caveat: the LSTM's cross-validated MAE" in captured.out
+    assert "fold 1/2" not in captured.err and "epoch 1" not in captured.err
+    assert "longer than a third of the first fold's" in captured.err
+    written = pd.read_csv(out)
+    assert written.columns[0] == "month" and written["month"][0] == "1961-01-01"
