@@ -1,7 +1,8 @@
 """Shared input checks and messages.
 
 This is the one module that imports scikit-learn's private helpers
-(``_fit_context``, ``_param_validation``, ``_check_feature_names_in``), so that a
+(``_fit_context``, ``_param_validation``, ``_check_feature_names_in``, and
+``_safe_split`` and ``_check_method_params`` for the folds of a search), so that a
 move inside scikit-learn changes one file. Every estimator of sklstm takes them
 from here.
 """
@@ -17,8 +18,10 @@ import numpy as np
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.metaestimators import _safe_split
 from sklearn.utils.validation import (
     _check_feature_names_in,
+    _check_method_params,
     _num_samples,
     check_is_fitted,
     validate_data,
@@ -30,8 +33,10 @@ __all__ = [
     "Real",
     "StrOptions",
     "_check_feature_names_in",
+    "_check_method_params",
     "_fit_context",
     "_num_samples",
+    "_safe_split",
     "check_is_fitted",
     "check_numeric",
     "check_table",

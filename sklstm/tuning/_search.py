@@ -1,19 +1,12 @@
-"""Keras Tuner integration: tune the window, the architecture and the training together.
+"""KerasTunerSearchCV: a scikit-learn search driven by Keras Tuner's algorithms.
 
-Two ways in, both validated in time order (never shuffled):
-
-- :class:`LSTMHyperModel`, a :class:`keras_tuner.HyperModel` that builds the
-  networks of the sklstm regressors from a search space, for
-  :class:`keras_tuner.Hyperband`, :class:`keras_tuner.BayesianOptimization` and
-  :class:`keras_tuner.RandomSearch` on windowed arrays; it holds out the last
-  part of the data for validation.
-- :class:`KerasTunerSearchCV`, a scikit-learn meta-estimator that searches any
-  estimator's or :class:`~sklearn.pipeline.Pipeline`'s parameters (the window
-  together with the network and the training) with Keras Tuner's algorithms,
-  scores each trial by time-ordered cross-validation and refits the best.
-
-Search spaces are dicts of :class:`Int`, :class:`Float` and :class:`Choice` (a
-list is shorthand for a choice), so no Keras Tuner code is needed.
+The estimator in plain sight: its parameters and their checks, ``fit`` (check,
+search, pick the best, refit), the delegation to the refitted best estimator,
+and the tags. The search itself is assembled from the other rooms of
+:mod:`sklstm.tuning`: the space (:mod:`._space`), Keras Tuner's oracle and trial
+loop (:mod:`._oracle`), the execution of the fits (:mod:`._execution`, through
+:meth:`KerasTunerSearchCV._executor`, the one seam for running them elsewhere)
+and the files and ``cv_results_`` it leaves (:mod:`._results`).
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -22,14 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import math
+import functools
 import os
 import tempfile
 import time
 import warnings
 from copy import deepcopy
 
-import keras
 import keras_tuner as kt
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
@@ -38,296 +30,26 @@ from sklearn.model_selection import TimeSeriesSplit, check_cv
 from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if
 
-from . import _networks, _tuning
-from ._tuning import Choice, Float, Int
-from ._validation import Integral, Interval, StrOptions, _fit_context, check_is_fitted
+from .._validation import (
+    Integral,
+    StrOptions,
+    _fit_context,
+    check_is_fitted,
+    int_at_least,
+)
+from ._execution import TrialRunner, configured, run_serially
+from ._oracle import (
+    CrossValidationTuner,
+    ExecutionError,
+    budget_params,
+    make_oracle,
+    quiet,
+    trial_params,
+)
+from ._results import SEARCH_FILE, check_resumable, cv_results, save_json
+from ._space import check_search_space, declare
 
-__all__ = ["Choice", "Float", "Int", "KerasTunerSearchCV", "LSTMHyperModel"]
-
-#: The search space of :class:`LSTMHyperModel` unless the user overrides it.
-_HYPERMODEL_SPACE = {
-    "units": Int(16, 128, step=16),
-    "num_layers": Int(1, 2),
-    "bidirectional": Choice([False, True]),
-    "dropout": Float(0.0, 0.3, step=0.1),
-    "learning_rate": Float(1e-4, 1e-2, log=True),
-    "activation": Choice(["tanh"]),
-}
-#: Further knobs of the network, fixed at these values unless searched.
-_HYPERMODEL_FIXED = {
-    "recurrent_activation": "sigmoid",
-    "recurrent_dropout": 0.0,
-    "merge_mode": "concat",
-    "linear_skip": None,
-}
-
-
-class LSTMHyperModel(kt.HyperModel):
-    """A Keras Tuner hypermodel of the sklstm LSTM networks.
-
-    :meth:`build` makes the network that :class:`~sklstm.LSTMRegressor`
-    (one layer), :class:`~sklstm.StackedLSTMRegressor` (``num_layers > 1``)
-    or :class:`~sklstm.BiLSTMRegressor` (``bidirectional=True``) would build,
-    with its hyperparameters drawn from the search space, and compiles it with
-    Adam. :meth:`fit` validates on the *last* part of the windows (the most
-    recent), never on a shuffled sample. Use it with :class:`keras_tuner.Hyperband`,
-    :class:`keras_tuner.BayesianOptimization` or :class:`keras_tuner.RandomSearch`
-    and ``objective="val_loss"``.
-
-    Parameters
-    ----------
-    input_shape : tuple of int
-        ``(n_timesteps, n_features)`` of one window, or ``(n_timesteps,)`` for
-        one feature.
-
-    n_outputs : int, default=1
-        Width of the linear head: the number of forecast horizons.
-
-    search_space : dict or None, default=None
-        Overrides of the default space, by name: ``"units"``
-        (``Int(16, 128, step=16)``, the cells of every layer),
-        ``"num_layers"`` (``Int(1, 2)``), ``"bidirectional"``
-        (``Choice([False, True])``), ``"dropout"`` (``Float(0, 0.3,
-        step=0.1)``), ``"learning_rate"`` (``Float(1e-4, 1e-2, log=True)``)
-        and ``"activation"`` (``Choice(["tanh"])``). These may also be searched:
-        ``"recurrent_activation"`` (``"sigmoid"``), ``"recurrent_dropout"``
-        (0.0), ``"merge_mode"`` (``"concat"``) and ``"linear_skip"`` (None).
-        Each value is an :class:`Int`, a :class:`Float`, a :class:`Choice` (or
-        a list), or a single value to keep fixed.
-
-    loss : str or keras.losses.Loss, default="mse"
-        Training loss.
-
-    validation_fraction : float, default=0.2
-        Fraction of the windows, the *last* ones, that :meth:`fit` holds out
-        as validation data when the caller passes neither ``validation_data``
-        nor ``validation_split``. 0 holds out nothing (then tune on
-        ``objective="loss"``).
-
-    mask_missing : bool, default=True
-        Mask time steps that hold NaN (e.g. the windower's padding), as the
-        regressors do. False saves time on windows without NaN.
-
-    name : str or None, default=None
-        Name of the hypermodel (Keras Tuner's).
-
-    tunable : bool, default=True
-        Whether the hyperparameters declared in :meth:`build` join the search
-        space (Keras Tuner's).
-
-    See Also
-    --------
-    KerasTunerSearchCV : Tune whole pipelines with time-ordered CV.
-    sklstm.LSTMRegressor : The estimator with the same network.
-
-    Notes
-    -----
-    The validation data are the last ``validation_fraction`` of the windows,
-    split as Keras splits for ``validation_split`` (its
-    ``train_validation_split`` keeps the order and takes the last samples, before any
-    shuffling). ``shuffle`` then only reorders the training windows between
-    epochs, which leaks nothing: each window carries its own history, and the
-    validation windows stay after all of them. Pass ``shuffle=False`` to
-    ``tuner.search`` to train in order as well.
-
-    Examples
-    --------
-    >>> import keras_tuner as kt
-    >>> from sklstm.tuning import LSTMHyperModel
-    >>> hypermodel = LSTMHyperModel((12, 1), search_space={"units": [4, 8]})
-    >>> model = hypermodel.build(kt.HyperParameters())
-    >>> [layer.name for layer in model.layers]
-    ['windows', 'nan_mask', 'lstm_0', 'head']
-    """
-
-    def __init__(
-        self,
-        input_shape,
-        n_outputs=1,
-        *,
-        search_space=None,
-        loss="mse",
-        validation_fraction=0.2,
-        mask_missing=True,
-        name=None,
-        tunable=True,
-    ):
-        super().__init__(name=name, tunable=tunable)
-        self.input_shape = input_shape
-        self.n_outputs = n_outputs
-        self.search_space = search_space
-        self.loss = loss
-        self.validation_fraction = validation_fraction
-        self.mask_missing = mask_missing
-        self._window_shape = _check_input_shape(input_shape)
-        if not (
-            isinstance(n_outputs, Integral)
-            and not isinstance(n_outputs, bool)
-            and n_outputs >= 1
-        ):
-            raise ValueError(
-                f"LSTMHyperModel expected n_outputs to be an int >= 1 (one per "
-                f"forecast horizon); got {n_outputs!r}."
-            )
-        if not (isinstance(validation_fraction, float | int)) or not (
-            0 <= validation_fraction < 1
-        ):
-            raise ValueError(
-                f"LSTMHyperModel expected validation_fraction in [0, 1); got "
-                f"{validation_fraction!r}. Use e.g. 0.2 to validate on the last "
-                f"fifth of the windows."
-            )
-        overrides = {} if search_space is None else search_space
-        if not isinstance(overrides, dict):
-            raise TypeError(
-                f"LSTMHyperModel expected search_space to be a dict or None; "
-                f"got {search_space!r}."
-            )
-        known = [*_HYPERMODEL_SPACE, *_HYPERMODEL_FIXED]
-        for key in overrides:
-            if key not in known:
-                close = difflib.get_close_matches(str(key), known, n=1)
-                hint = f" Did you mean {close[0]!r}?" if close else ""
-                raise ValueError(
-                    f"LSTMHyperModel expected search_space keys among "
-                    f"{known!r}; got {key!r}.{hint}"
-                )
-        self._dimensions = _tuning.check_search_space(
-            "LSTMHyperModel", {**_HYPERMODEL_SPACE, **overrides}
-        )
-        _tuning.warn_without_tensorboard()
-
-    def build(self, hp):
-        """Build and compile the network for the hyperparameters ``hp``.
-
-        Parameters
-        ----------
-        hp : keras_tuner.HyperParameters
-            The trial's hyperparameters; those of the search space are
-            declared in it under their names (``"units"``, ...).
-
-        Returns
-        -------
-        model : keras.Model
-            The network of :func:`sklstm._networks.build_network`,
-            compiled with Adam at the trial's learning rate.
-        """
-        values = {**_HYPERMODEL_FIXED, **_tuning.declare(hp, self._dimensions)}
-        num_layers = values["num_layers"]
-        if not (isinstance(num_layers, Integral) and num_layers >= 1):
-            raise ValueError(
-                f"LSTMHyperModel expected num_layers to be an int >= 1; got "
-                f"{num_layers!r}."
-            )
-        model = _networks.build_network(
-            self._window_shape,
-            units=(values["units"],) * int(num_layers),
-            n_outputs=self.n_outputs,
-            bidirectional=bool(values["bidirectional"]),
-            merge_mode=values["merge_mode"],
-            activation=values["activation"],
-            recurrent_activation=values["recurrent_activation"],
-            dropout=values["dropout"],
-            recurrent_dropout=values["recurrent_dropout"],
-            mask_missing=self.mask_missing,
-            linear_skip=values["linear_skip"],
-        )
-        optimizer = keras.optimizers.Adam(learning_rate=values["learning_rate"])
-        model.compile(optimizer=optimizer, loss=self.loss)
-        return model
-
-    def fit(self, hp, model, x=None, y=None, **kwargs):
-        """Train ``model``, validating on the last windows unless told otherwise.
-
-        Parameters
-        ----------
-        hp : keras_tuner.HyperParameters
-            The trial's hyperparameters.
-
-        model : keras.Model
-            The network from :meth:`build`.
-
-        x : array-like of shape (n_samples, n_timesteps) or \
-                (n_samples, n_timesteps, n_features)
-            Windows in time order, oldest first.
-
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
-
-        **kwargs : dict
-            Passed to :meth:`keras.Model.fit` (``epochs``, ``callbacks``, ...,
-            from ``tuner.search``). Without ``validation_data`` and
-            ``validation_split``, ``validation_data`` is the last
-            ``validation_fraction`` of ``x`` and ``y``, which are then not
-            trained on.
-
-        Returns
-        -------
-        history : keras.callbacks.History
-            The training history (``loss`` and ``val_loss``).
-        """
-        if x is None:
-            raise TypeError(
-                "LSTMHyperModel.fit expected the windows x; got None. Call "
-                "tuner.search(X, y, epochs=...)."
-            )
-        if isinstance(x, np.ndarray) or hasattr(x, "__array__"):
-            x = np.asarray(x, dtype=np.float32)
-            if x.ndim == 2 and len(self._window_shape) == 2:
-                x = x[:, :, np.newaxis]
-        holdout = (
-            kwargs.get("validation_data") is None
-            and not kwargs.get("validation_split")
-            and self.validation_fraction > 0
-        )
-        if holdout:
-            x, y, kwargs["validation_data"] = self._split_last(x, y)
-        return model.fit(x, y, **kwargs)
-
-    def _split_last(self, x, y):
-        """Training part and the last ``validation_fraction`` as validation data."""
-        if not hasattr(x, "__len__") or not hasattr(y, "__len__"):
-            raise TypeError(
-                f"LSTMHyperModel expected x and y as arrays, to hold out their "
-                f"last validation_fraction={self.validation_fraction!r}; got x "
-                f"of type {type(x).__name__}. Pass validation_data=... to "
-                f"tuner.search, or arrays."
-            )
-        y = np.asarray(y, dtype=np.float32)
-        n_samples = len(x)
-        # As Keras splits for validation_split: the first floor(n * (1 - f)).
-        split = math.floor(n_samples * (1.0 - self.validation_fraction))
-        if split < 1 or split >= n_samples:
-            raise ValueError(
-                f"LSTMHyperModel expected enough windows to hold out "
-                f"validation_fraction={self.validation_fraction!r} of them and "
-                f"train on the rest; got {n_samples} window(s). Pass more "
-                f"data, validation_data=..., or another validation_fraction."
-            )
-        return x[:split], y[:split], (x[split:], y[split:])
-
-
-def _check_input_shape(input_shape):
-    """``(n_timesteps, n_features)`` from ``input_shape``, or a clear error."""
-    shape = tuple(input_shape) if isinstance(input_shape, list | tuple) else None
-    if (
-        shape is None
-        or len(shape) not in (1, 2)
-        or not all(isinstance(d, Integral) and d >= 1 for d in shape)
-    ):
-        raise ValueError(
-            f"LSTMHyperModel expected input_shape as (n_timesteps, n_features) "
-            f"or (n_timesteps,) of positive ints, the shape of one window; got "
-            f"{input_shape!r}. For windows X of shape (n_samples, 24, 3), pass "
-            f"X.shape[1:]."
-        )
-    return tuple(int(d) for d in shape) if len(shape) == 2 else (int(shape[0]), 1)
-
-
-# --- KerasTunerSearchCV -------------------------------------------------------
-
-#: File describing a search, to refuse continuing a different one.
-_SEARCH_FILE = "sklstm_search.json"
+__all__ = ["KerasTunerSearchCV"]
 
 
 def _refit_has(attr):
@@ -475,10 +197,16 @@ class KerasTunerSearchCV(MetaEstimatorMixin, BaseEstimator):
 
     Keras Tuner's own ``SklearnTuner`` shuffles its default ``KFold`` and
     fails every trial, silently, on a pandas Series ``y``. Here the default
-    is time-ordered, pandas input goes through scikit-learn's
-    :func:`~sklearn.model_selection.cross_validate`, a failing trial is
-    reported with a :class:`~sklearn.exceptions.FitFailedWarning`, and
-    :meth:`fit` raises when every trial failed.
+    is time-ordered, pandas input is split into folds with scikit-learn's
+    own indexing (as in :func:`~sklearn.model_selection.cross_validate`), a
+    failing trial is reported with a
+    :class:`~sklearn.exceptions.FitFailedWarning`, and :meth:`fit` raises
+    when every trial failed.
+
+    Every fit of the search, one trial's configuration on one fold, is an
+    independent task, and all of them run through one executor; here, one
+    after another in the calling process. The folds are split once per
+    :meth:`fit`, so that every trial is scored on the same ones.
 
     The fitted search keeps no Keras Tuner object, only plain results, so it
     pickles with its best estimator.
@@ -507,9 +235,9 @@ class KerasTunerSearchCV(MetaEstimatorMixin, BaseEstimator):
         "tuner": [StrOptions({"hyperband", "bayesian", "random"})],
         "cv": ["cv_object"],
         "scoring": [StrOptions(set(get_scorer_names())), callable, None],
-        "max_trials": [Interval(Integral, 1, None, closed="left"), None],
-        "max_epochs": [Interval(Integral, 1, None, closed="left"), None],
-        "factor": [Interval(Integral, 2, None, closed="left")],
+        "max_trials": [int_at_least(1), None],
+        "max_epochs": [int_at_least(1), None],
+        "factor": [int_at_least(2)],
         "directory": [str, os.PathLike, None],
         "overwrite": ["boolean"],
         "refit": ["boolean"],
@@ -574,7 +302,7 @@ class KerasTunerSearchCV(MetaEstimatorMixin, BaseEstimator):
                 f"KerasTunerSearchCV expected an estimator with a fit method; "
                 f"got {self.estimator!r}."
             )
-        dimensions = _tuning.check_search_space("KerasTunerSearchCV", self.search_space)
+        dimensions = check_search_space("KerasTunerSearchCV", self.search_space)
         valid = self.estimator.get_params(deep=True)
         for name, dim in dimensions.items():
             if name in valid:
@@ -595,6 +323,15 @@ class KerasTunerSearchCV(MetaEstimatorMixin, BaseEstimator):
 
     # --- the search ------------------------------------------------------------
 
+    def _executor(self):
+        """The executor of the search's fits: ``executor(tasks) -> results``.
+
+        The one seam through which every fit of every trial and fold runs
+        (see :mod:`sklstm.tuning._execution`): here, one after another in this
+        process (:func:`~sklstm.tuning._execution.run_serially`).
+        """
+        return run_serially
+
     def _describe(self, dimensions, cv, budget):
         """What a resumed search must share with the saved one."""
         scoring = self.scoring
@@ -610,44 +347,38 @@ class KerasTunerSearchCV(MetaEstimatorMixin, BaseEstimator):
             "factor": self.factor if self.tuner == "hyperband" else None,
         }
 
-    def _run_search(self, project_dir, runner, X, y):
+    def _run_search(self, project_dir, runner, dimensions, budget, description):
         """Run (or continue) the search in ``project_dir``; return its trials."""
-        budget = (runner.epochs_param, runner.stopping_param, runner.max_epochs)
-        description = self._describe(runner.dimensions, runner.cv, budget)
-        saved = None
-        if not self.overwrite:
-            saved = _tuning.load_json(os.path.join(project_dir, _SEARCH_FILE))
-        if saved is not None and saved != description:
-            changed = sorted(k for k in description if saved.get(k) != description[k])
-            raise ValueError(
-                f"KerasTunerSearchCV found a saved search in {project_dir!r} "
-                f"whose {', '.join(changed)} differ from this one's, so its "
-                f"trials cannot be continued; got {description!r}, saved "
-                f"{saved!r}. Pass overwrite=True to start afresh, or another "
-                f"directory."
-            )
+        check_resumable(project_dir, description, overwrite=self.overwrite)
         hp = kt.HyperParameters()
-        _tuning.declare(hp, runner.dimensions)
-        oracle = _tuning.make_oracle(
+        declare(hp, dimensions)
+        oracle = make_oracle(
             self.tuner,
             hp,
             max_trials=self.max_trials,
-            max_epochs=runner.max_epochs,
+            max_epochs=budget[2],
             factor=self.factor,
             random_state=self.random_state,
         )
-        with _tuning.quiet(self.verbose):
-            tuner = _tuning.CrossValidationTuner(
+        params_of = functools.partial(
+            trial_params, dimensions, tuner=self.tuner, budget=budget
+        )
+        with quiet(self.verbose):
+            tuner = CrossValidationTuner(
                 oracle,
                 runner,
+                params_of,
                 directory=os.path.dirname(project_dir),
                 project_name=os.path.basename(project_dir),
                 overwrite=self.overwrite,
             )
             tuner.oracle.verbose = self.verbose
             os.makedirs(project_dir, exist_ok=True)  # overwrite=True removed it
-            _tuning.save_json(os.path.join(project_dir, _SEARCH_FILE), description)
-            tuner.search(X, y)
+            save_json(os.path.join(project_dir, SEARCH_FILE), description)
+            try:
+                tuner.search()
+            except ExecutionError as exc:
+                raise exc.__cause__ from None  # the executor's own error
         return tuner.records()
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -673,21 +404,28 @@ class KerasTunerSearchCV(MetaEstimatorMixin, BaseEstimator):
             Fitted estimator.
         """
         dimensions = self._check_space()
+        if y is None and get_tags(self.estimator).target_tags.required:
+            raise ValueError(
+                f"KerasTunerSearchCV requires y to be passed, but the target y "
+                f"is None; its estimator {type(self.estimator).__name__} needs "
+                f"targets to fit. Pass y, e.g. from make_supervised."
+            )
         cv = self._check_cv()
-        budget = _tuning.budget_params(
+        budget = budget_params(
             self.estimator, self.search_space, self.tuner, self.max_epochs
         )
         scorer = check_scoring(self.estimator, self.scoring)
         n_splits = cv.get_n_splits(X, y)
-        runner = _tuning.TrialRunner(
+        runner = TrialRunner(
             self.estimator,
-            dimensions,
-            tuner=self.tuner,
+            X,
+            y,
             cv=cv,
-            scoring=self.scoring,
-            budget=budget,
-            params=fit_params,
+            scorer=scorer,
+            fit_params=fit_params,
+            executor=self._executor(),
         )
+        description = self._describe(dimensions, cv, budget)
         with contextlib.ExitStack() as stack:
             if self.directory is None:
                 root = stack.enter_context(
@@ -696,8 +434,10 @@ class KerasTunerSearchCV(MetaEstimatorMixin, BaseEstimator):
                 project_dir = os.path.join(root, "search")
             else:
                 project_dir = os.path.abspath(os.fspath(self.directory))
-            records = self._run_search(project_dir, runner, X, y)
-        results, error = _tuning.cv_results(records, n_splits)
+            records = self._run_search(
+                project_dir, runner, dimensions, budget, description
+            )
+        results, error = cv_results(records, n_splits)
         mean, rank = results["mean_test_score"], results["rank_test_score"]
         if not np.isfinite(mean).any():
             raise ValueError(
@@ -716,7 +456,7 @@ class KerasTunerSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.best_params_ = results["params"][self.best_index_]
         self.best_score_ = float(mean[self.best_index_])
         if self.refit:
-            estimator = _tuning.configured(self.estimator, self.best_params_)
+            estimator = configured(self.estimator, self.best_params_)
             start = time.perf_counter()
             estimator.fit(X, y, **fit_params)
             self.refit_time_ = time.perf_counter() - start
@@ -780,7 +520,7 @@ class KerasTunerSearchCV(MetaEstimatorMixin, BaseEstimator):
         tags.estimator_type = sub.estimator_type
         tags.classifier_tags = deepcopy(sub.classifier_tags)
         tags.regressor_tags = deepcopy(sub.regressor_tags)
-        tags.target_tags.required = sub.target_tags.required
+        tags.target_tags = deepcopy(sub.target_tags)
         tags.input_tags.allow_nan = sub.input_tags.allow_nan
         tags.input_tags.three_d_array = sub.input_tags.three_d_array
         tags.input_tags.sparse = sub.input_tags.sparse

@@ -1,4 +1,4 @@
-"""Tests for sklstm.tuning: search spaces, LSTMHyperModel and KerasTunerSearchCV.
+"""Tests for KerasTunerSearchCV (sklstm/tuning/_search.py, _oracle.py, _results.py).
 
 The budgets are tiny (2-3 trials, 1-2 epochs, 120 rows, 2-4 units): they
 prove the mechanics, not the tuning. Most search mechanics run on fast
@@ -7,13 +7,11 @@ scikit-learn estimators; the LSTM pipelines prove each tuner end to end.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-import importlib.util
 import os
 import pickle
 import re
 import tempfile
 
-import keras_tuner as kt
 import numpy as np
 import pandas as pd
 import pytest
@@ -26,14 +24,8 @@ from sklearn.model_selection import KFold
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 
-from sklstm import (
-    LSTMRegressor,
-    SequenceWindower,
-    _tuning,
-    make_lstm_pipeline,
-    make_supervised,
-)
-from sklstm.tuning import Choice, Float, Int, KerasTunerSearchCV, LSTMHyperModel
+from sklstm import LSTMRegressor, make_lstm_pipeline, make_supervised
+from sklstm.tuning import Choice, Float, Int, KerasTunerSearchCV
 
 # Keras Tuner 1.4.8 calls threading's deprecated currentThread() on every
 # oracle call: upstream noise, ignored by module (KerasTunerSearchCV ignores it
@@ -95,218 +87,6 @@ def recorder():
 
 def _fits(log):
     return [entry for entry in log if entry[0] == "fit"]
-
-
-# --- search spaces ----------------------------------------------------------
-
-
-def test_search_space_reprs_and_equality():
-    assert repr(Int(16, 128, step=16)) == "Int(16, 128, step=16)"
-    assert repr(Float(1e-4, 1e-2, log=True)) == "Float(0.0001, 0.01, log=True)"
-    assert repr(Choice([(32,), (64, 32)])) == "Choice([(32,), (64, 32)])"
-    assert Int(1, 3) == Int(1, 3) and Int(1, 3) != Int(1, 4)
-    assert Float(0.0, 1.0) == Float(0, 1)
-    assert Choice([1, 2]) != Int(1, 2)
-
-
-@pytest.mark.parametrize(
-    "make, error, message",
-    [
-        (lambda: Int(5, 1), ValueError, "Int expected low <= high; got low=5"),
-        (lambda: Int(1.5, 3), TypeError, "Int expected low to be an int; got 1.5"),
-        (lambda: Int(1, 9, step=0), ValueError, "Int expected step >= 1; got step=0"),
-        (lambda: Int(0, 9, log=True), ValueError, "Int expected low >= 1 with log"),
-        (lambda: Float(1.0, 0.0), ValueError, "Float expected low <= high"),
-        (lambda: Float("a", 1.0), TypeError, "Float expected low to be a finite"),
-        (lambda: Float(0.0, 1.0, log=True), ValueError, "Float expected low > 0"),
-        (lambda: Float(0.0, 1.0, step=0), ValueError, "Float expected step to be"),
-        (lambda: Choice([]), ValueError, "Choice expected at least one candidate"),
-        (lambda: Choice("tanh"), TypeError, "Choice expected a list or tuple"),
-        (lambda: Choice([1, 1.0]), ValueError, "Choice expected distinct values"),
-    ],
-)
-def test_search_space_rejects_bad_declarations(make, error, message):
-    with pytest.raises(error, match=re.escape(message)):
-        make()
-
-
-def test_search_space_declares_keras_tuner_hyperparameters():
-    space = _tuning.check_search_space(
-        "test",
-        {
-            "a": Int(2, 8, step=2),
-            "b": Float(1e-3, 1e-1, log=True),
-            "c": ["x", "y"],
-            "d": Choice([(4,), (4, 2)]),
-            "e": [1, 0.5],
-            "f": [False, True],
-            "g": 3,
-        },
-    )
-    hp = kt.HyperParameters()
-    values = _tuning.declare(hp, space)
-    kinds = {p.name: type(p).__name__ for p in hp.space}
-    assert kinds == {
-        "a": "Int",
-        "b": "Float",
-        "c": "Choice",
-        "d": "Choice",
-        "e": "Choice",
-        "f": "Boolean",
-        "g": "Fixed",
-    }
-    b = next(p for p in hp.space if p.name == "b")
-    assert b.sampling == "log"
-    # Tuples go to Keras Tuner as their repr and come back as tuples.
-    assert next(p for p in hp.space if p.name == "d").values == ["(4,)", "(4, 2)"]
-    assert values == {
-        "a": 2,
-        "b": 1e-3,
-        "c": "x",
-        "d": (4,),
-        "e": 1.0,
-        "f": False,
-        "g": 3,
-    }
-    hp.values["d"] = "(4, 2)"
-    assert _tuning.decode(space, hp.values)["d"] == (4, 2)
-
-
-def test_search_space_float_step_reaches_high():
-    space = _tuning.check_search_space("test", {"p": Float(0.0, 0.3, step=0.1)})
-    hp = kt.HyperParameters()
-    _tuning.declare(hp, space)
-    raw = hp.space[0].values
-    decoded = [_tuning.decode(space, {"p": v})["p"] for v in raw]
-    assert decoded == [0.0, 0.1, 0.2, 0.3]
-
-
-def test_search_space_rejects_unsearchable_values():
-    with pytest.raises(TypeError, match=re.escape("Pass Choice(list(...))")):
-        _tuning.check_search_space("KerasTunerSearchCV", {"p": {1, 2}})
-    with pytest.raises(ValueError, match=re.escape("expected a non-empty")):
-        _tuning.check_search_space("KerasTunerSearchCV", {})
-
-
-# --- LSTMHyperModel ------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "space, names",
-    [
-        ({"num_layers": 1, "bidirectional": False}, ["lstm_0"]),
-        ({"num_layers": 2, "bidirectional": False}, ["lstm_0", "lstm_1"]),
-        ({"num_layers": 1, "bidirectional": True}, ["bidirectional_0"]),
-    ],
-)
-def test_lstm_hypermodel_builds_the_three_networks(space, names):
-    hypermodel = LSTMHyperModel((6, 2), 3, search_space={"units": 3, **space})
-    model = hypermodel.build(kt.HyperParameters())
-    layers = [layer.name for layer in model.layers]
-    assert layers == ["windows", "nan_mask", *names, "head"]
-    assert model.output_shape == (None, 3)
-    assert model.optimizer.__class__.__name__ == "Adam"
-
-
-def test_lstm_hypermodel_declares_its_default_space():
-    hp = kt.HyperParameters()
-    LSTMHyperModel((5,)).build(hp)
-    assert [p.name for p in hp.space] == [
-        "units",
-        "num_layers",
-        "bidirectional",
-        "dropout",
-        "learning_rate",
-        "activation",
-    ]
-    assert hp.get("units") == 16 and hp.get("bidirectional") is False
-
-
-def test_lstm_hypermodel_rejects_bad_arguments():
-    with pytest.raises(ValueError, match=re.escape("Did you mean 'units'?")):
-        LSTMHyperModel((5, 1), search_space={"unit": [4, 8]})
-    with pytest.raises(ValueError, match=re.escape("pass X.shape[1:]")):
-        LSTMHyperModel((0, 1))
-    with pytest.raises(ValueError, match=re.escape("validation_fraction in [0, 1)")):
-        LSTMHyperModel((5, 1), validation_fraction=1.0)
-
-
-class _FitRecorder:
-    """Stands in for a Keras model: records what fit receives."""
-
-    def fit(self, x, y, **kwargs):
-        self.x, self.y, self.kwargs = x, y, kwargs
-        return "history"
-
-
-def test_lstm_hypermodel_fit_validates_on_the_last_windows():
-    x = np.arange(20.0).reshape(10, 2)  # 2-D: one feature per step
-    y = np.arange(10.0)
-    model = _FitRecorder()
-    hypermodel = LSTMHyperModel((2,), validation_fraction=0.3)
-    result = hypermodel.fit(kt.HyperParameters(), model, x, y, epochs=1)
-    assert result == "history"
-    assert model.x.shape == (7, 2, 1)
-    assert_array_equal(model.y, y[:7])
-    x_val, y_val = model.kwargs["validation_data"]
-    assert_array_equal(x_val[:, :, 0], x[7:])  # the last 30%, in order
-    assert_array_equal(y_val, y[7:])
-    assert model.kwargs["epochs"] == 1
-
-
-def test_lstm_hypermodel_fit_keeps_the_callers_validation():
-    x, y = np.zeros((10, 2, 1)), np.zeros(10)
-    model = _FitRecorder()
-    hypermodel = LSTMHyperModel((2, 1))
-    hypermodel.fit(None, model, x, y, validation_data=(x[:2], y[:2]))
-    assert len(model.x) == 10 and len(model.kwargs["validation_data"][0]) == 2
-    hypermodel.fit(None, model, x, y, validation_split=0.5)
-    assert len(model.x) == 10 and "validation_data" not in model.kwargs
-    with pytest.raises(ValueError, match="got 1 window"):
-        hypermodel.fit(None, model, x[:1], y[:1])
-
-
-def test_lstm_hypermodel_warns_without_tensorboard(monkeypatch):
-    find_spec = importlib.util.find_spec
-
-    def no_tensorboard(name, *args, **kwargs):
-        return None if name == "tensorboard" else find_spec(name, *args, **kwargs)
-
-    monkeypatch.setattr(importlib.util, "find_spec", no_tensorboard)
-    with pytest.warns(UserWarning, match="pip install tensorboard"):
-        LSTMHyperModel((5, 1))
-
-
-@pytest.mark.filterwarnings("ignore:Skipping variable loading:UserWarning")
-def test_lstm_hypermodel_random_search_on_windowed_arrays(tmp_path):
-    pytest.importorskip(
-        "tensorboard", reason="Keras Tuner 1.4.8's tuners import it in every trial"
-    )
-    # A trend makes the last windows' loss unlike that of any other part.
-    X, y = make_supervised(_series().to_numpy() + np.linspace(0.0, 4.0, 121))
-    windows, y = SequenceWindower(5).fit_transform(X)[4:], np.asarray(y)[4:]
-    hypermodel = LSTMHyperModel(
-        windows.shape[1:], search_space={"units": Int(2, 4), "num_layers": 1}
-    )
-    tuner = kt.RandomSearch(
-        hypermodel,
-        objective="val_loss",
-        max_trials=2,
-        seed=1,
-        directory=tmp_path,
-        project_name="tutorial",
-    )
-    tuner.search(windows, y, epochs=1, verbose=0)
-    best = tuner.oracle.get_best_trials(1)[0]
-    assert best.status == "COMPLETED" and best.score is not None
-    # val_loss is the loss on the last 20% of the windows, not on a sample.
-    split = int(len(windows) * 0.8)
-    n_val = len(windows) - split
-    model = tuner.get_best_models(1)[0]
-    last = model.evaluate(windows[split:], y[split:], verbose=0)
-    first = model.evaluate(windows[:n_val], y[:n_val], verbose=0)
-    assert_allclose(best.score, last, rtol=1e-5)
-    assert not np.isclose(best.score, first, rtol=0.1)
 
 
 # --- KerasTunerSearchCV: mechanics on fast estimators ------------------------
@@ -616,6 +396,30 @@ def test_search_cv_tags_follow_the_estimator():
     assert tags.input_tags.allow_nan and tags.input_tags.three_d_array
     assert tags.non_deterministic
     assert not get_tags(KerasTunerSearchCV(Ridge(), {})).input_tags.allow_nan
+
+
+def test_search_cv_checks_the_data_before_any_trial(recorder):
+    X = np.arange(20.0).reshape(-1, 1)
+    search = KerasTunerSearchCV(recorder(), {"alpha": [1.0]}, tuner="random")
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        search.fit(X, None)
+    with pytest.raises(ValueError, match=re.escape("split n_samples=2 rows")):
+        search.fit(X[:2], np.arange(2.0))
+    assert recorder.log == []  # no trial ran
+
+
+def test_search_cv_rejects_bools_as_counts(data):
+    X, y = data
+    search = KerasTunerSearchCV(
+        _ridge_pipeline(), {"regressor__alpha": [1.0]}, tuner="random", max_trials=True
+    )
+    with pytest.raises(ValueError, match="'max_trials' parameter"):
+        search.fit(X, y)
+
+
+def test_search_cv_tags_follow_the_estimators_targets():
+    tags = get_tags(KerasTunerSearchCV(Ridge(), {"alpha": [1.0]}))
+    assert tags.target_tags.required and tags.target_tags.multi_output
 
 
 # --- KerasTunerSearchCV on LSTM pipelines ------------------------------------
