@@ -341,8 +341,10 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
             self._build_and_compile(
                 train_steps=budget, batches_per_epoch=math.ceil(n_train / batch_size)
             )
+            # Scaled by the windows trained on: the held-out ones stay unseen.
+            weights = None if sample_weight is None else sample_weight[:n_train]
             self.target_scaler_ = TargetScaler(self.standardize_target).fit(
-                y, sample_weight=sample_weight
+                y[:n_train], sample_weight=weights
             )
         arrays = (self.target_scaler_.transform(y),)
         if sample_weight is not None:

@@ -788,3 +788,11 @@ def test_regressor_fit_callbacks_are_used_once_and_not_kept(windows):
     assert record.seen == [False]
     assert est.callbacks is None
     assert all(cb is not record for cb in est._fit_callbacks)
+
+
+def test_regressor_held_out_windows_do_not_inform_the_target_scaling(windows):
+    X, y = windows
+    n_train = int(np.floor(len(y) * 0.5))
+    est = LSTMRegressor(**{**FAST, "epochs": 1}, validation_split=0.5).fit(X, y)
+    assert_allclose(est.target_scaler_.mean_, [y[:n_train].mean()])
+    assert_allclose(est.target_scaler_.scale_, [y[:n_train].std()])
