@@ -9,6 +9,8 @@ at once, while the names backed by Keras and TensorFlow load on first use.
 import importlib
 
 from . import gates
+from ._backtest import backtest, backtest_report
+from ._baselines import NaiveRegressor
 from ._forecasting import forecast, make_lstm_pipeline, recursive_forecast
 from ._windowing import SequenceWindower, make_supervised
 
@@ -24,7 +26,10 @@ _LAZY = {
 }
 
 __all__ = [
+    "NaiveRegressor",
     "SequenceWindower",
+    "backtest",
+    "backtest_report",
     "forecast",
     "gates",
     "make_lstm_pipeline",
