@@ -348,7 +348,9 @@ def _target_times(index, rows, steps):
     """``origin + step`` for each test row and step, origin-major."""
     origins = index[rows]
     if isinstance(index, pd.DatetimeIndex):
-        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+        freq = index.freq or (
+            pd.DatetimeIndex(index, freq="infer").freq if len(index) >= 3 else None
+        )
         if freq is None:
             warnings.warn(
                 "backtest: the DatetimeIndex of X has no regular frequency, so "

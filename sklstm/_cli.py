@@ -15,7 +15,6 @@ import os
 import sys
 import time
 
-import numpy as np
 import pandas as pd
 
 __all__ = ["main"]
@@ -104,27 +103,6 @@ def _regressor(model, *, fast, random_state=0):
     return getattr(sklstm, MODELS[model])(**params)
 
 
-def _baselines(series, index, horizons, period):
-    """Naive and seasonal-naive forecasts for the origins ``index``."""
-    values = series.to_numpy()
-    naive = np.repeat(values[index, None], len(horizons), axis=1)
-    if period is None or period <= 1:
-        return {"naive (last value)": naive}
-    # The same season, last cycle: never a value after the origin.
-    seasonal = np.column_stack(
-        [
-            values[np.clip(index + h - period * -(-h // period), 0, None)]
-            for h in horizons
-        ]
-    )
-    return {"naive (last value)": naive, f"seasonal naive ({period} rows)": seasonal}
-
-
-def _scores(y_true, y_pred):
-    error = np.asarray(y_pred, float) - np.asarray(y_true, float)
-    return float(np.mean(np.abs(error))), float(np.sqrt(np.mean(error**2)))
-
-
 def run_forecast(data, target, *, window, horizon, model, period, splits, fast, log):
     """Cross-validate the LSTM pipeline against baselines, then forecast.
 
@@ -133,7 +111,14 @@ def run_forecast(data, target, *, window, horizon, model, period, splits, fast, 
     """
     from sklearn.model_selection import TimeSeriesSplit
 
-    from . import forecast, make_lstm_pipeline, make_supervised
+    from . import (
+        NaiveRegressor,
+        backtest,
+        backtest_report,
+        forecast,
+        make_lstm_pipeline,
+        make_supervised,
+    )
 
     horizons = range(1, horizon + 1)
     X, Y = make_supervised(data, target=target, horizon=horizons)
@@ -155,28 +140,30 @@ def run_forecast(data, target, *, window, horizon, model, period, splits, fast, 
             f"from; consider a smaller --window"
         )
     cv = TimeSeriesSplit(n_splits=splits, test_size=test_size, gap=horizon - 1)
-    scores = {}
-    for fold, (train, test) in enumerate(cv.split(X), start=1):
+    # The baselines sit in the same pipeline and cross-validation as the LSTM;
+    # the seasonal one reads a window that reaches one season back.
+    models = {
+        "LSTM pipeline": make_lstm_pipeline(window, _regressor(model, fast=fast)),
+        "naive (last value)": make_lstm_pipeline(window, NaiveRegressor()),
+    }
+    if period is not None and period > 1:
+        seasonal = NaiveRegressor("seasonal", season=period)
+        models[f"seasonal naive ({period} rows)"] = make_lstm_pipeline(
+            max(window, period), seasonal
+        )
+    rows = []
+    for name, pipe in models.items():
         start = time.perf_counter()
         log(
-            f"fold {fold}/{splits}: training on {len(train)} rows, testing on the "
-            f"next {len(test)} (after a gap of {horizon - 1})"
+            f"{name}: {splits} time-ordered folds of {test_size} rows (each test "
+            f"row predicted with its real history, gap {horizon - 1})"
         )
-        pipe = make_lstm_pipeline(window, _regressor(model, fast=fast))
-        pipe.fit(X.iloc[train], Y.iloc[train], **_progress(log))
-        # Each test row is predicted with the rows before it as its history.
-        pred = pipe.predict(X.iloc[: test[-1] + 1])[-len(test) :]
-        fold_scores = {"LSTM pipeline": _scores(Y.iloc[test], pred)}
-        for name, base in _baselines(data[target], test, horizons, period).items():
-            fold_scores[name] = _scores(Y.iloc[test], base)
-        for name, value in fold_scores.items():
-            scores.setdefault(name, []).append(value)
-        mae, seconds = fold_scores["LSTM pipeline"][0], time.perf_counter() - start
-        log(f"fold {fold}/{splits}: LSTM MAE {mae:.3f} ({seconds:.0f} s)")
-    table = pd.DataFrame(
-        {name: np.mean(values, axis=0) for name, values in scores.items()},
-        index=["MAE", "RMSE"],
-    ).T
+        params = _progress(log) if name == "LSTM pipeline" else None
+        results = backtest(pipe, X, Y, cv=cv, season=period or 1, params=params)
+        report = backtest_report(results, by="fold")
+        rows.append(report[["MAE", "RMSE", "MASE"]].mean().rename(name))
+        log(f"{name}: MAE {rows[-1]['MAE']:.3f} ({time.perf_counter() - start:.0f} s)")
+    table = pd.DataFrame(rows)
     log(f"final fit on all {len(X)} rows")
     pipe = make_lstm_pipeline(window, _regressor(model, fast=fast))
     pipe.fit(X, Y, **_progress(log))
@@ -200,7 +187,7 @@ def _save_plot(path, data, target, forecast, title):
 
 def _report(table, forecast, target):
     print()
-    print("Cross-validated error (mean over folds and horizons):")
+    print("Cross-validated error (mean over folds and steps ahead):")
     print(table.round(3).to_string())
     lstm, naive = table.loc["LSTM pipeline", "MAE"], table["MAE"].drop("LSTM pipeline")
     if (naive < lstm).any():
