@@ -45,9 +45,10 @@ print(X.shape)
 #
 # The LSTM and the ridge regression read the same 14-day window. Passed a
 # tabular regressor, :func:`~sklstm.make_lstm_pipeline` flattens the window
-# into one column per lag (``SequenceWindower(flatten=True)``); the first
-# rows of each fold, whose history is too short, are padded with zeros (the
-# mean, after scaling) instead of the NaN that the LSTM masks.
+# into one column per lag (``SequenceWindower(flatten=True)``). A test fold
+# is windowed with the training days before it (the windower remembers them);
+# only the first rows of the series, which have no history, are padded, with
+# zeros (the mean, after scaling) instead of the NaN that the LSTM masks.
 #
 # The naive forecast needs no fitting: a
 # :class:`~sklearn.dummy.DummyRegressor` cannot express it, so a tiny

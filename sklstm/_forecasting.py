@@ -35,7 +35,9 @@ def make_lstm_pipeline(window, regressor=None, *, scaler="standard", fill_value=
         Scaling of the features, fitted on the training rows of each fit (of
         each cross-validation fold): ``"standard"`` for
         :class:`~sklearn.preprocessing.StandardScaler`, any transformer (it is
-        cloned), or None for no scaling.
+        cloned), or None for no scaling. Its output is set to pandas
+        (``set_output(transform="pandas")``) when it offers ``set_output``, so
+        that the index of ``X`` reaches the windower (see Notes).
 
     fill_value : float, default=np.nan
         Value of the steps before the first row (NaN steps are masked by the
@@ -51,6 +53,19 @@ def make_lstm_pipeline(window, regressor=None, *, scaler="standard", fill_value=
     See Also
     --------
     make_supervised : Build ``X`` and ``y`` from a series first.
+
+    Notes
+    -----
+    Pass ``X`` as a DataFrame with a regular index (as
+    :func:`make_supervised` returns it): the windower then remembers the end
+    of the training rows and windows rows that continue them (a
+    :class:`~sklearn.model_selection.TimeSeriesSplit` test fold,
+    ``X.iloc[[-1]]``) with the history before them. A scaler without
+    ``set_output`` that returns an array drops the index, and with it that
+    memory: every call of ``predict`` is then windowed on its own rows.
+
+    ``set_output(transform="pandas")`` on the pipeline is allowed; the
+    windows fed to an LSTM stay a 3-D array.
 
     Examples
     --------
@@ -73,9 +88,13 @@ def make_lstm_pipeline(window, regressor=None, *, scaler="standard", fill_value=
                 f"make_lstm_pipeline expected scaler='standard', a transformer "
                 f"or None; got {scaler!r}."
             )
-        steps.append(("scaler", StandardScaler()))
+        steps.append(("scaler", StandardScaler().set_output(transform="pandas")))
     elif scaler is not None:
-        steps.append(("scaler", clone(scaler)))
+        scaler = clone(scaler)
+        if hasattr(scaler, "set_output"):
+            # Keep the index of X: the windower reads positions from it.
+            scaler.set_output(transform="pandas")
+        steps.append(("scaler", scaler))
     # A tabular regressor (no 3-D input) gets the flattened lag matrix.
     flatten = not get_tags(regressor).input_tags.three_d_array
     windower = SequenceWindower(window, fill_value=fill_value, flatten=flatten)

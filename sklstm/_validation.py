@@ -2,8 +2,9 @@
 
 This is the one module that imports scikit-learn's private helpers
 (``_fit_context``, ``_param_validation``, ``_check_feature_names_in``, and
-``_safe_split`` and ``_check_method_params`` for the folds of a search), so that a
-move inside scikit-learn changes one file. Every estimator of sklstm takes them
+``_safe_split`` and ``_check_method_params`` for the folds of a search) or relies
+on its private attributes (the ``set_output`` setting), so that a move inside
+scikit-learn changes one file. Every estimator of sklstm takes them
 from here.
 """
 
@@ -43,6 +44,7 @@ __all__ = [
     "int_at_least",
     "is_int",
     "units_tuple",
+    "record_output_setting",
     "validate_data",
 ]
 
@@ -175,3 +177,34 @@ def check_table(owner: Any, X: Any) -> None:
             f"of shape {shape}. Pass the time-ordered table of rows, before "
             f"any windowing."
         )
+
+
+def record_output_setting(estimator: Any, transform: str | None) -> Any:
+    """Record a ``set_output(transform=...)`` setting as scikit-learn does.
+
+    scikit-learn offers ``set_output`` only on transformers that define
+    ``get_feature_names_out``; a transformer whose output sometimes has no
+    column names (the 3-D windows) still needs the method so that
+    ``Pipeline.set_output`` works. This stores the setting where
+    scikit-learn's output wrapping reads it and where :func:`~sklearn.base.clone`
+    copies it from (``_sklearn_output_config``); output without column names
+    is left as it is by that wrapping.
+
+    Parameters
+    ----------
+    estimator : object
+        The transformer.
+    transform : {"default", "pandas", "polars"} or None
+        The output container; None leaves the setting unchanged.
+
+    Returns
+    -------
+    estimator : object
+        The same transformer.
+    """
+    if transform is None:
+        return estimator
+    if not hasattr(estimator, "_sklearn_output_config"):
+        estimator._sklearn_output_config = {}
+    estimator._sklearn_output_config["transform"] = transform
+    return estimator

@@ -4,18 +4,26 @@ Both keep the row-alignment contract of sklstm: the windower returns one output
 row per input row (the window *ending* at that row), so that it can sit inside
 a scikit-learn :class:`~sklearn.pipeline.Pipeline`; ``make_supervised`` builds the
 targets outside the pipeline, before any splitting.
+
+The windower remembers the last rows it was fitted on, with their positions in
+time (from a pandas index), so that rows which continue the fitted data (a
+cross-validation test fold, the last row, new data) are windowed with the
+history that was really observed before them. Steps that were never observed
+stay ``fill_value`` (NaN, masked by the regressors).
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
+from pandas.api.types import is_integer_dtype
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.metaestimators import available_if
 
@@ -28,6 +36,7 @@ from ._validation import (
     check_is_fitted,
     check_numeric,
     check_table,
+    record_output_setting,
     validate_data,
 )
 
@@ -42,11 +51,13 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
     """Turn a time-ordered table into one look-back window per row.
 
     Output row ``t`` holds input rows ``t - window + 1, ..., t``, oldest first.
-    The first ``window - 1`` rows have too little history; their missing steps
-    are filled with ``fill_value`` (NaN by default, which the sklstm regressors
-    mask). The number of rows never changes, so the windower fits inside a
-    :class:`~sklearn.pipeline.Pipeline` and every prediction stays aligned with
-    its input row.
+    The steps before the first row of ``X`` are taken from the windower's
+    memory of the data it was fitted on when ``X`` continues that data (the
+    positions of the rows are read from a pandas index); steps that were never
+    observed are filled with ``fill_value`` (NaN by default, which the sklstm
+    regressors mask). The number of rows never changes, so the windower fits
+    inside a :class:`~sklearn.pipeline.Pipeline` and every prediction stays
+    aligned with its input row.
 
     Parameters
     ----------
@@ -54,7 +65,8 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
         Number of time steps in each window (the look-back length).
 
     fill_value : float, default=np.nan
-        Value of the steps before the first row of ``X``. Keep NaN to have the
+        Value of the steps that were never observed: the steps before the
+        first row of ``X`` that the memory does not hold. Keep NaN to have the
         regressors skip (mask) those steps.
 
     flatten : bool, default=False
@@ -73,6 +85,18 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
         Names of features seen during :term:`fit`. Defined only when `X`
         has feature names that are all strings.
 
+    memory_ : ndarray of shape (n_memory, `n_features_in_`) or None
+        The last ``n_memory = min(window, n_samples)`` rows of the ``X`` seen
+        during :term:`fit` (as the windower received them, i.e. after the
+        preceding steps of a pipeline), oldest first. None when the rows of
+        that ``X`` have no positions: a NumPy array, or a DataFrame whose index
+        is not regular (see Notes).
+
+    memory_index_ : pandas.Index of length n_memory or None
+        The index labels of the rows in ``memory_``: consecutive integers, or
+        timestamps of a DatetimeIndex whose ``freq`` is set to the frequency
+        of the fitted data. None when ``memory_`` is None.
+
     See Also
     --------
     make_supervised : Build the targets (the next value, or several) of a series.
@@ -80,18 +104,49 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    No look-ahead: output row ``t`` depends only on input rows ``<= t``.
+    No look-ahead: output row ``t`` depends only on input rows ``<= t`` and on
+    the memory of the fitted data (rows observed before ``X``).
 
-    Each call of :meth:`transform` windows only the rows it receives, so the
-    first ``window - 1`` rows of a test fold are padded rather than filled from
-    the training fold: no information crosses the split. Because an output row
-    depends on the rows before it, the windower is by design neither invariant
-    to the order of the rows nor to transforming a subset of them.
+    **Edge policy.** A window may use everything observed before its row and
+    nothing else. :meth:`fit` keeps the last ``window`` rows of its input with
+    their positions. :meth:`transform` windows its input in row order and, when
+    the first row of its input has position ``p0``, fills the step of position
+    ``p0 - k`` (``k = 1 .. window - 1``) with the remembered row of that
+    position, if the memory holds it. So a test fold of
+    :class:`~sklearn.model_selection.TimeSeriesSplit` is windowed with the
+    training rows before it, and ``predict(X.iloc[[-1]])`` after ``fit(X, y)``
+    equals ``predict(X)[-1]``. Positions that were never observed (the rows of
+    a ``TimeSeriesSplit(gap=g)`` gap, data far after the fit, rows before the
+    memory) stay ``fill_value``: never guessed. Transforming the fitted data
+    itself is unchanged, since the rows before its first row were not seen.
+
+    **Positions** come from the index of a pandas DataFrame: an integer index
+    whose labels increase by one from row to row (the labels are the
+    positions; a RangeIndex as :func:`make_supervised` returns), or a
+    DatetimeIndex with a regular frequency, given (``index.freq``) or inferred
+    (at least three rows); a timestamp's position is its number of steps of
+    that frequency from the first remembered row, and a timestamp off that grid
+    has none. Any other input has no positions and is windowed on its own, as
+    if nothing came before it: a NumPy array, and an index that is irregular
+    (missing rows), decreasing, duplicated or of another kind. The input of
+    :meth:`transform` must itself be regular in the same way (a single row
+    always is). When :meth:`transform` gets fewer rows than ``window`` and no
+    remembered row precedes them, every window is padded and a
+    ``UserWarning`` says so.
+
+    Because an output row depends on the rows before it, the windower is by
+    design neither invariant to the order of the rows nor to transforming a
+    subset of them.
 
     The output, 3-D or flattened, is a read-only strided view over one padded
     copy of ``X``: it needs memory for ``n_samples + window - 1`` rows, not
     ``window`` copies of the series. Call ``np.array(Xt)`` when a writable copy
-    is needed.
+    is needed. The memory costs ``window * n_features`` values.
+
+    With ``set_output(transform="pandas")`` the flattened output is a
+    DataFrame with the input's index and the columns of
+    :meth:`get_feature_names_out`; the 3-D output stays an ndarray, which no
+    DataFrame can hold.
 
     NaN in ``X`` is kept (it marks a missing observation); infinity is an error.
     Integer input becomes float64; float32 and float64 are preserved.
@@ -99,6 +154,7 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
     Examples
     --------
     >>> import numpy as np
+    >>> import pandas as pd
     >>> from sklstm import SequenceWindower
     >>> X = np.arange(8.0).reshape(4, 2)
     >>> windows = SequenceWindower(window=3).fit_transform(X)
@@ -115,6 +171,16 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
     >>> lags = SequenceWindower(window=2, flatten=True).fit(X)
     >>> lags.get_feature_names_out()
     array(['x0_lag1', 'x1_lag1', 'x0_lag0', 'x1_lag0'], dtype=object)
+
+    Rows that continue the fitted data, by their index, get its history:
+
+    >>> series = pd.DataFrame({"y": np.arange(6.0)})
+    >>> windower = SequenceWindower(window=3).fit(series.iloc[:4])
+    >>> windower.memory_index_
+    RangeIndex(start=1, stop=4, step=1)
+    >>> windower.transform(series.iloc[4:])[:, :, 0]
+    array([[2., 3., 4.],
+           [3., 4., 5.]])
     """
 
     _parameter_constraints: dict = {
@@ -141,12 +207,15 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
-        """Learn the number (and names) of the features of ``X``.
+        """Learn the features of ``X`` and remember its last rows.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Time-ordered rows, oldest first.
+            Time-ordered rows, oldest first. A DataFrame with a regular index
+            (consecutive integers or a DatetimeIndex with a frequency) gives
+            the rows positions, so that :meth:`transform` can window later
+            rows with the history before them.
 
         y : None
             Ignored; present for :class:`~sklearn.pipeline.Pipeline` compatibility.
@@ -156,7 +225,17 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
         self : object
             Fitted transformer.
         """
-        self._validate(X, reset=True)
+        index = _regular_index(X)
+        values = self._validate(X, reset=True)
+        if index is None:
+            self.memory_, self.memory_index_ = None, None
+            return self
+        n_memory = min(self.window, values.shape[0])
+        # A copy, not a view: the memory must not keep the whole series alive.
+        self.memory_ = np.array(values[-n_memory:])
+        self.memory_index_ = index[-n_memory:]
+        if isinstance(index, pd.DatetimeIndex):
+            self.memory_index_ = pd.DatetimeIndex(self.memory_index_, freq=index.freq)
         return self
 
     def transform(self, X):
@@ -166,7 +245,9 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
         ----------
         X : array-like of shape (n_samples, n_features)
             Time-ordered rows, oldest first, with the features seen in
-            :meth:`fit`.
+            :meth:`fit`. When ``X`` is a DataFrame whose index continues (or
+            overlaps the end of) the data seen in :meth:`fit`, the steps before
+            its first row come from the memory of that data.
 
         Returns
         -------
@@ -175,11 +256,72 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
             The windows, oldest step first; 2-D when ``flatten=True``.
         """
         check_is_fitted(self)
+        lags, rows = self._remembered_before(X)
         X = self._validate(X, reset=False)
-        windows = _sliding_windows(X, self.window, self.fill_value)
+        if X.shape[0] < self.window and not len(lags):
+            warnings.warn(
+                f"SequenceWindower got {X.shape[0]} row(s), fewer than "
+                f"window={self.window}, and no remembered row precedes them: "
+                f"every window is padded with fill_value={self.fill_value!r}, so "
+                f"the output rests on a truncated history. Pass the rows with "
+                f"the history before them (at least {self.window} rows), or as "
+                f"a DataFrame whose index continues the data the windower was "
+                f"fitted on (consecutive integers or a regular DatetimeIndex).",
+                UserWarning,
+                stacklevel=3,  # past scikit-learn's set_output wrapper
+            )
+        windows = _sliding_windows(X, self.window, self.fill_value, lags, rows)
         if self.flatten:
             return windows.reshape(X.shape[0], -1)
         return windows
+
+    def _remembered_before(self, X):
+        """The remembered rows before the first row of ``X``, by lag.
+
+        Returns ``lags`` (int64, each in ``1 .. window - 1``) and ``rows`` of
+        shape ``(len(lags), n_features)``: the step ``lags[i]`` rows before the
+        first row of ``X`` is ``rows[i]``. Both are empty when ``X`` has no
+        position that lines up with the memory.
+        """
+        none = np.empty(0, dtype=np.int64), None
+        memory_index = getattr(self, "memory_index_", None)
+        if memory_index is None or not isinstance(X, pd.DataFrame) or not len(X):
+            return none
+        first = _first_position(X.index, memory_index, self.window)
+        if first is None:
+            return none
+        if isinstance(memory_index, pd.DatetimeIndex):
+            positions = np.arange(len(memory_index), dtype=np.int64)
+        else:
+            positions = memory_index.to_numpy(dtype=np.int64)
+        lags = first - positions
+        known = (lags >= 1) & (lags <= self.window - 1)
+        return lags[known], self.memory_[known]
+
+    def set_output(self, *, transform=None):
+        """Set the output container of :meth:`transform` and ``fit_transform``.
+
+        With ``flatten=True`` the lag matrix becomes a DataFrame (or polars
+        frame) with the columns of :meth:`get_feature_names_out` and, for
+        pandas, the input's index. The 3-D output (``flatten=False``) has no
+        DataFrame form and stays an ndarray whatever the setting; the method
+        exists in both modes so that ``set_output`` on a whole pipeline works.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"} or None, default=None
+            Output container of the flattened windows; None leaves it
+            unchanged.
+
+        Returns
+        -------
+        self : object
+            The windower.
+        """
+        # scikit-learn offers set_output only with get_feature_names_out (the
+        # flat mode); record the setting in both modes. Its output wrapping
+        # leaves output without column names (the 3-D windows) an array.
+        return record_output_setting(self, transform)
 
     @available_if(_is_flat)
     def get_feature_names_out(self, input_features=None):
@@ -218,16 +360,88 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
         return tags
 
 
-def _sliding_windows(X, window, fill_value):
+def _is_consecutive(values):
+    """Whether integer ``values`` increase by exactly one from each to the next."""
+    return values.size < 2 or bool(np.all(np.diff(values) == 1))
+
+
+def _regular_index(X):
+    """The index of ``X`` when it gives its rows positions, else None.
+
+    That is a DataFrame's integer index of consecutive labels, or its
+    increasing DatetimeIndex with a frequency (given or inferred), returned
+    with ``freq`` set.
+    """
+    if not isinstance(X, pd.DataFrame) or not len(X):
+        return None
+    index = X.index
+    if isinstance(index, pd.DatetimeIndex):
+        if not (index.is_monotonic_increasing and index.is_unique):
+            return None
+        if index.freq is None:
+            # freq="infer" leaves freq None when the index is not regular (or
+            # has fewer than three rows).
+            index = pd.DatetimeIndex(index, freq="infer")
+        return index if index.freq is not None else None
+    if (
+        type(index) in (pd.Index, pd.RangeIndex)
+        and is_integer_dtype(index.dtype)
+        and _is_consecutive(index.to_numpy(dtype=np.int64))
+    ):
+        return index
+    return None
+
+
+def _first_position(index, memory_index, window):
+    """The position of ``index[0]`` in the coordinates of the memory, or None.
+
+    Integer positions are the labels. Datetime positions count steps of the
+    memory's frequency from its first row; only the part of the grid that the
+    windows can reach (``len(memory_index) + window - 1`` steps) is built, since
+    a row further on has no remembered row within its window. ``index`` itself
+    must be regular on the same terms, or it has no positions.
+    """
+    if isinstance(memory_index, pd.DatetimeIndex):
+        if not isinstance(index, pd.DatetimeIndex) or not (
+            index.is_monotonic_increasing and index.is_unique
+        ):
+            return None
+        freq = memory_index.freq
+        if len(index) > 1 and index.freq != freq:
+            with warnings.catch_warnings():
+                # Offsets without a vectorised form warn that they loop.
+                warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
+                if not (index[:-1] + freq).equals(index[1:]):
+                    return None
+        grid = pd.date_range(
+            memory_index[0], periods=len(memory_index) + window - 1, freq=freq
+        )
+        try:
+            first = grid.get_indexer(index[:1])[0]
+        except TypeError:  # e.g. time zone-aware against naive timestamps
+            return None
+        return int(first) if first >= 0 else None
+    if type(index) not in (pd.Index, pd.RangeIndex) or not is_integer_dtype(
+        index.dtype
+    ):
+        return None
+    labels = index.to_numpy(dtype=np.int64)
+    return int(labels[0]) if _is_consecutive(labels) else None
+
+
+def _sliding_windows(X, window, fill_value, lags=None, rows=None):
     """The windows ending at each row of ``X``, as a read-only view.
 
-    One padded copy of ``X`` (``window - 1`` rows of ``fill_value`` on top) is
-    made; the windows are a strided view over it of shape
-    ``(n_samples, window, n_features)``.
+    One padded copy of ``X`` (``window - 1`` rows on top) is made; the windows
+    are a strided view over it of shape ``(n_samples, window, n_features)``.
+    The padding is ``fill_value``, except the step ``lags[i]`` rows before the
+    first row of ``X``, which is ``rows[i]`` (remembered history).
     """
     n_samples, n_features = X.shape
     padded = np.empty((n_samples + window - 1, n_features), dtype=X.dtype)
     padded[: window - 1] = fill_value
+    if lags is not None and len(lags):
+        padded[window - 1 - lags] = rows
     padded[window - 1 :] = X
     # sliding_window_view puts the window axis last: (n, n_features, window).
     return sliding_window_view(padded, window, axis=0).transpose(0, 2, 1)
@@ -421,16 +635,19 @@ def make_supervised(data, *, target=None, horizon=1):
 
     Returns
     -------
-    X : ndarray or DataFrame of shape (n_samples - max(horizon), n_features)
-        The inputs; a DataFrame (same index) when ``data`` is a pandas object,
-        2-D even for a single series.
+    X : DataFrame of shape (n_samples - max(horizon), n_features)
+        The inputs, 2-D even for a single series. For pandas ``data``, its
+        index and column names; for an array, a RangeIndex (the row positions)
+        and the column labels ``0 .. n_features - 1`` (integers, which
+        scikit-learn does not take for feature names).
 
-    y : ndarray or Series of shape (n_samples - max(horizon),), or \
-            ndarray or DataFrame of shape (n_samples - max(horizon), n_horizons)
-        The targets, aligned with ``X`` (``y`` at row ``t`` is the target at row
-        ``t + h``); 1-D for an int ``horizon``. pandas targets share ``X``'s
-        index, the forecast origin, and are named ``{target}`` (one horizon) or
-        ``{target}_t+{h}`` (several).
+    y : Series of shape (n_samples - max(horizon),), or \
+            DataFrame of shape (n_samples - max(horizon), n_horizons)
+        The targets, aligned with ``X`` and sharing its index, the forecast
+        origin (``y`` at row ``t`` is the target at row ``t + h``); a Series
+        for an int ``horizon``. They are named ``{target}`` (one horizon) or
+        ``{target}_t+{h}`` (several) for pandas ``data``; for an array, the
+        Series has no name and the columns are ``t+{h}``.
 
     See Also
     --------
@@ -445,19 +662,33 @@ def make_supervised(data, *, target=None, horizon=1):
     horizons, ``gap=max(horizon) - 1``), so that no test label is seen in
     training.
 
+    The output is pandas for every input so that the rows keep their
+    positions: a :class:`SequenceWindower` uses them to window a test fold (or
+    the last rows) with the history observed before it. Take ``.to_numpy()``
+    where an array is needed.
+
+    .. versionchanged:: 0.1
+       An array ``data`` gives pandas ``X`` and ``y`` too (a RangeIndex).
+
     Examples
     --------
     >>> import numpy as np
+    >>> import pandas as pd
     >>> from sklstm import make_supervised
     >>> X, y = make_supervised(np.arange(6.0), horizon=2)
-    >>> X.ravel(), y
-    (array([0., 1., 2., 3.]), array([2., 3., 4., 5.]))
+    >>> pd.concat([X, y.rename("target")], axis=1)
+         0  target
+    0  0.0     2.0
+    1  1.0     3.0
+    2  2.0     4.0
+    3  3.0     5.0
     >>> X, Y = make_supervised(np.arange(6.0), horizon=range(1, 3))
     >>> Y
-    array([[1., 2.],
-           [2., 3.],
-           [3., 4.],
-           [4., 5.]])
+       t+1  t+2
+    0  1.0  2.0
+    1  2.0  3.0
+    2  3.0  4.0
+    3  4.0  5.0
     """
     steps, single = _check_horizons(horizon)
     is_pandas = isinstance(data, pd.Series | pd.DataFrame)
@@ -485,11 +716,14 @@ def make_supervised(data, *, target=None, horizon=1):
     if is_pandas:
         X = data.iloc[:n_rows].copy()
         series = data.iloc[:, column].to_numpy()
-        values = np.column_stack([series[h : h + n_rows] for h in steps])
-        if single:
-            return X, pd.Series(values[:, 0], index=X.index, name=name)
         columns = [f"{name}_t+{h}" for h in steps]
-        return X, pd.DataFrame(values, index=X.index, columns=columns)
-    X = data[:n_rows].copy()
-    values = np.column_stack([data[h : h + n_rows, column] for h in steps])
-    return X, (values[:, 0].copy() if single else values)
+    else:
+        # A RangeIndex gives the rows the positions that the windower's memory
+        # needs; integer column labels are not feature names to scikit-learn.
+        X = pd.DataFrame(data[:n_rows], copy=True)
+        series = data[:, column]
+        columns = [f"t+{h}" for h in steps]
+    values = np.column_stack([series[h : h + n_rows] for h in steps])
+    if single:
+        return X, pd.Series(values[:, 0], index=X.index, name=name)
+    return X, pd.DataFrame(values, index=X.index, columns=columns)

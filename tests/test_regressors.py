@@ -172,7 +172,7 @@ def test_regressor_multi_output_y():
     est = LSTMRegressor(**FAST).fit(Xw, Y)
     assert est.n_outputs_ == 3
     assert est.predict(Xw).shape == (len(Xw), 3)
-    est1 = LSTMRegressor(**FAST).fit(Xw, Y[:, :1])
+    est1 = LSTMRegressor(**FAST).fit(Xw, Y.iloc[:, :1])
     assert est1.predict(Xw).shape == (len(Xw), 1)
 
 
@@ -418,7 +418,7 @@ def test_regressor_cross_validate_with_gap_one_prediction_per_row():
     result = cross_validate(pipe, X, y, cv=cv, return_estimator=True)
     assert np.isfinite(result["test_score"]).all()
     for (_, test), fold_model in zip(cv.split(X), result["estimator"], strict=True):
-        assert fold_model.predict(X[test]).shape == (len(test),)
+        assert fold_model.predict(X.iloc[test]).shape == (len(test),)
 
 
 def test_regressor_grid_search_over_routed_and_pipeline_params():

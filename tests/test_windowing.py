@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Tests for SequenceWindower and make_supervised."""
 
+import copy
 import pickle
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -11,12 +13,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from numpy.testing import assert_array_equal
+from sklearn import config_context
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import (
+    check_global_output_transform_pandas,
+    check_set_output_transform,
+    check_set_output_transform_pandas,
+)
 
 from sklstm import SequenceWindower, make_supervised
 from sklstm._windowing import as_windows
@@ -42,6 +50,7 @@ def _memory_span(a):
 
 
 @pytest.mark.parametrize("window", [1, 2, 5, 12])
+@pytest.mark.filterwarnings("ignore:SequenceWindower got:UserWarning")
 def test_windower_matches_reference_loop(window, rng):
     X = rng.standard_normal((9, 3))
     Xt = SequenceWindower(window).fit_transform(X)
@@ -64,6 +73,7 @@ def test_windower_pads_with_fill_value():
     assert not np.isnan(Xt).any()
 
 
+@pytest.mark.filterwarnings("ignore:SequenceWindower got:UserWarning")
 def test_windower_window_longer_than_series_pads_every_row():
     X = np.arange(3.0).reshape(-1, 1)
     Xt = SequenceWindower(window=5).fit_transform(X)
@@ -71,6 +81,7 @@ def test_windower_window_longer_than_series_pads_every_row():
     assert_array_equal(Xt[2, :, 0], [np.nan, np.nan, 0.0, 1.0, 2.0])
 
 
+@pytest.mark.filterwarnings("ignore:SequenceWindower got:UserWarning")
 @settings(max_examples=50, deadline=None)
 @given(
     X=hnp.arrays(
@@ -181,10 +192,34 @@ def test_windower_set_output_pandas_in_flatten_mode():
     assert result["temp_lag1"].iloc[1] == 0.0
 
 
-def test_windower_3d_mode_has_no_feature_names_or_set_output():
-    windower = SequenceWindower(2).fit(np.zeros((3, 1)))
+def test_windower_3d_mode_has_no_feature_names_and_stays_an_array():
+    df = pd.DataFrame({"temp": np.arange(4.0)})
+    windower = SequenceWindower(2).set_output(transform="pandas").fit(df)
     assert not hasattr(windower, "get_feature_names_out")
-    assert not hasattr(windower, "set_output")
+    # set_output exists in both modes (so that Pipeline.set_output works), but
+    # 3-D windows have no DataFrame form.
+    Xt = windower.transform(df)
+    assert isinstance(Xt, np.ndarray) and Xt.shape == (4, 2, 1)
+    assert_array_equal(Xt, SequenceWindower(2).fit_transform(df))
+    assert clone(windower).set_output(transform="default") is not None
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # the checks mix frames and arrays
+def test_windower_flat_mode_passes_sklearn_set_output_checks():
+    # Not part of parametrize_with_checks in every scikit-learn release.
+    windower = SequenceWindower(3, flatten=True)
+    check_set_output_transform("SequenceWindower", windower)
+    check_set_output_transform_pandas("SequenceWindower", windower)
+    check_global_output_transform_pandas("SequenceWindower", windower)
+    check_set_output_transform("SequenceWindower", SequenceWindower(3))
+
+
+def test_windower_global_pandas_output_keeps_3d_array():
+    df = pd.DataFrame({"temp": np.arange(4.0)})
+    with config_context(transform_output="pandas"):
+        assert isinstance(SequenceWindower(2).fit_transform(df), np.ndarray)
+        flat = SequenceWindower(2, flatten=True).fit_transform(df)
+    assert list(flat.columns) == ["temp_lag1", "temp_lag0"]
 
 
 # --- errors ---------------------------------------------------------------------
@@ -301,33 +336,344 @@ def test_windower_clones_and_pickles(rng):
     assert_array_equal(restored.transform(X), fitted.transform(X))
 
 
+# --- memory: the history before the rows of a transform -------------------------
+
+
+def _frame(values, index=None):
+    values = np.asarray(values, dtype=float)
+    # Integer column labels, as make_supervised gives for arrays: no feature
+    # names, so arrays and frames can be mixed.
+    return pd.DataFrame(values.reshape(len(values), -1), index=index)
+
+
+def _with_gap(X, start, stop):
+    """``X`` (an array) with rows ``start:stop`` unknown (NaN)."""
+    masked = np.array(X, dtype=float)
+    masked[start:stop] = np.nan
+    return masked
+
+
+def test_windower_remembers_the_last_window_rows_with_their_positions(rng):
+    X = _frame(rng.standard_normal((20, 2)))
+    windower = SequenceWindower(5).fit(X)
+    assert_array_equal(windower.memory_, X.to_numpy()[-5:])
+    assert windower.memory_index_.equals(pd.RangeIndex(15, 20))
+    # A copy of the end, not a view of the whole input.
+    assert windower.memory_.base is None
+    assert windower.memory_.nbytes == 5 * 2 * 8
+
+
+@pytest.mark.parametrize("window", [1, 2, 4, 7])
+@pytest.mark.parametrize("split", [1, 3, 8, 12])
+def test_windower_continues_the_fitted_rows_from_memory(window, split, rng):
+    X = _frame(rng.standard_normal((15, 2)))
+    expected = create_sequences(X.to_numpy(), window)
+    windower = SequenceWindower(window).fit(X.iloc[:split])
+    assert_array_equal(windower.transform(X.iloc[split:]), expected[split:])
+
+
+def test_windower_fit_transform_is_unchanged_by_memory(rng):
+    X = _frame(rng.standard_normal((12, 2)), index=pd.RangeIndex(100, 112))
+    expected = create_sequences(X.to_numpy(), 4)
+    windower = SequenceWindower(4)
+    assert_array_equal(windower.fit_transform(X), expected)
+    assert_array_equal(windower.fit(X).transform(X), expected)
+    assert_array_equal(SequenceWindower(4).fit_transform(X.to_numpy()), expected)
+
+
+def test_windower_last_rows_get_their_history(rng):
+    X = _frame(rng.standard_normal((30, 1)))
+    windower = SequenceWindower(6).fit(X)
+    full = windower.transform(X)
+    assert_array_equal(windower.transform(X.iloc[[-1]]), full[-1:])
+    # The memory holds the last `window` rows: the steps before an earlier
+    # row that lie before the memory stay unknown.
+    two = windower.transform(X.iloc[-2:])
+    assert_array_equal(two[1], full[-1])
+    assert np.isnan(two[0, 0]).all()
+    assert_array_equal(two[0, 1:], full[-2, 1:])
+
+
+@pytest.mark.parametrize("gap", [1, 2, 3])
+@pytest.mark.parametrize("flatten", [False, True])
+def test_windower_masks_exactly_the_gap_rows(gap, flatten, rng):
+    window, split = 6, 20
+    X = _frame(rng.standard_normal((40, 2)))
+    windower = SequenceWindower(window, flatten=flatten).fit(X.iloc[:split])
+    Xt = windower.transform(X.iloc[split + gap :])
+    # The windows of the whole series with the gap rows unknown, nothing else.
+    reference = create_sequences(_with_gap(X, split, split + gap), window)
+    if flatten:
+        reference = reference.reshape(len(reference), -1)
+    assert_array_equal(Xt, reference[split + gap :])
+    assert np.isnan(Xt).sum() == np.isnan(reference[split + gap :]).sum() > 0
+    # Per window: the first test row misses exactly the `gap` steps before it.
+    first = Xt[0].reshape(window, 2)
+    steps = np.arange(window)
+    gap_steps = (steps >= window - 1 - gap) & (steps < window - 1)
+    assert_array_equal(np.isnan(first[:, 0]), gap_steps)
+    assert not np.isnan(first[-1]).any()
+
+
+def test_windower_does_not_guess_rows_far_after_the_fit(rng):
+    X = _frame(rng.standard_normal((40, 1)))
+    windower = SequenceWindower(4).fit(X.iloc[:10])
+    later = X.iloc[20:30]
+    assert_array_equal(windower.transform(later), create_sequences(later.to_numpy(), 4))
+    # Rows before the fitted ones have no remembered predecessors either.
+    early = X.iloc[:5]
+    assert_array_equal(windower.transform(early), create_sequences(early.to_numpy(), 4))
+
+
+@pytest.mark.parametrize(
+    "freq, drop_freq",
+    [
+        ("D", False),
+        ("D", True),
+        ("MS", False),
+        ("MS", True),
+        ("h", True),
+        ("W-SUN", True),
+    ],
+)
+def test_windower_positions_from_a_regular_datetime_index(freq, drop_freq, rng):
+    index = pd.date_range("2021-01-03", periods=24, freq=freq)
+    if drop_freq:  # e.g. after .take(): the frequency has to be inferred
+        index = pd.DatetimeIndex(index.to_numpy())
+        assert index.freq is None
+    X = _frame(rng.standard_normal((24, 1)), index=index)
+    expected = create_sequences(X.to_numpy(), 5)
+    windower = SequenceWindower(5).fit(X.iloc[:16])
+    assert windower.memory_index_.freq == pd.tseries.frequencies.to_offset(freq)
+    assert windower.memory_index_.equals(index[11:16])
+    assert_array_equal(windower.transform(X.iloc[16:]), expected[16:])
+    assert_array_equal(windower.transform(X.iloc[[15]]), expected[15:16])
+    gap = windower.transform(X.iloc[18:])
+    assert_array_equal(gap, create_sequences(_with_gap(X, 16, 18), 5)[18:])
+
+
+def test_windower_datetime_positions_follow_the_grid(rng):
+    index = pd.date_range("2021-01-01", periods=12, freq="D")
+    X = _frame(rng.standard_normal((12, 1)), index=index)
+    windower = SequenceWindower(4).fit(X.iloc[:8])
+    plain = create_sequences(X.to_numpy()[8:], 4)
+    # Timestamps off the daily grid (noon) have no position: nothing is filled.
+    noon = X.iloc[8:].set_axis(index[8:] + pd.Timedelta(hours=12))
+    assert_array_equal(windower.transform(noon), plain)
+    # A time zone-aware index is not the naive one of the fit.
+    aware = X.iloc[8:].tz_localize("UTC")
+    assert_array_equal(windower.transform(aware), plain)
+    # An integer index is not a date either.
+    assert_array_equal(windower.transform(X.iloc[8:].reset_index(drop=True)), plain)
+    # The time zone of an aware fit is kept.
+    aware_fit = SequenceWindower(4).fit(X.iloc[:8].tz_localize("Europe/Oslo"))
+    continued = aware_fit.transform(X.iloc[8:].tz_localize("Europe/Oslo"))
+    assert_array_equal(continued, create_sequences(X.to_numpy(), 4)[8:])
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        pd.Index([0, 1, 2, 4, 5, 6, 7, 8]),  # a missing row
+        pd.Index([7, 6, 5, 4, 3, 2, 1, 0]),  # decreasing
+        pd.Index([0, 1, 1, 2, 3, 4, 5, 6]),  # duplicated
+        pd.Index([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]),  # floats
+        pd.Index(list("abcdefgh")),
+        pd.DatetimeIndex(pd.date_range("2021-01-01", periods=9).delete(3)),
+        pd.date_range("2021-01-01", periods=8)[::-1],
+        pd.DatetimeIndex(["2021-01-01"] * 2 + ["2021-01-02"] * 6),
+        pd.period_range("2021-01", periods=8, freq="M"),
+    ],
+    ids=lambda index: f"{type(index).__name__}{list(index[:3])}",
+)
+def test_windower_without_positions_has_no_memory(index, rng):
+    X = _frame(rng.standard_normal((8, 1)), index=index)
+    windower = SequenceWindower(3).fit(X.iloc[:5])
+    assert windower.memory_ is None and windower.memory_index_ is None
+    rest = X.iloc[5:]
+    assert_array_equal(windower.transform(rest), create_sequences(rest.to_numpy(), 3))
+
+
+def test_windower_numpy_input_has_no_memory(rng):
+    X = rng.standard_normal((10, 2))
+    windower = SequenceWindower(3).fit(X[:6])
+    assert windower.memory_ is None and windower.memory_index_ is None
+    assert_array_equal(windower.transform(X[6:]), create_sequences(X[6:], 3))
+    assert_array_equal(
+        windower.transform(_frame(X[6:], index=pd.RangeIndex(6, 10))),
+        create_sequences(X[6:], 3),
+    )
+
+
+@pytest.mark.parametrize(
+    "index",
+    [pd.Index([6, 8, 9, 10]), pd.Index([9, 8, 7, 6]), pd.Index([6, 6, 7, 8])],
+    ids=["missing row", "decreasing", "duplicated"],
+)
+def test_windower_transform_input_must_be_regular_too(index, rng):
+    X = rng.standard_normal((10, 1))
+    windower = SequenceWindower(3).fit(_frame(X[:6]))
+    rows = _frame(X[6:], index=index)
+    assert_array_equal(windower.transform(rows), create_sequences(X[6:], 3))
+
+
+def test_windower_memory_of_a_series_shorter_than_the_window(rng):
+    X = _frame(rng.standard_normal((9, 1)))
+    windower = SequenceWindower(6)
+    with pytest.warns(UserWarning, match="fewer than window=6"):
+        windower.fit_transform(X.iloc[:2])
+    assert windower.memory_index_.equals(pd.RangeIndex(0, 2))
+    assert_array_equal(windower.memory_, X.to_numpy()[:2])
+    assert_array_equal(
+        windower.transform(X.iloc[2:]), create_sequences(X.to_numpy(), 6)[2:]
+    )
+
+
+def test_windower_memory_is_independent_of_the_input(rng):
+    values = rng.standard_normal((8, 1))
+    X = _frame(values)
+    windower = SequenceWindower(3).fit(X)
+    X.iloc[:, 0] = 0.0
+    assert_array_equal(windower.memory_, values[-3:])
+
+
+def test_windower_memory_keeps_float32():
+    X = _frame(np.arange(8.0)).astype(np.float32)
+    windower = SequenceWindower(3).fit(X.iloc[:5])
+    assert windower.memory_.dtype == np.float32
+    assert windower.transform(X.iloc[5:]).dtype == np.float32
+
+
+def test_windower_output_with_memory_is_a_view_over_one_padded_copy(rng):
+    n, window = 500, 32
+    X = _frame(rng.standard_normal((n + 100, 2)))
+    Xt = SequenceWindower(window).fit(X.iloc[:100]).transform(X.iloc[100:])
+    assert _memory_span(Xt) == (n + window - 1) * 2 * 8
+    assert not Xt.flags.writeable
+    rows = as_windows(Xt).rows
+    assert np.shares_memory(rows, Xt)
+
+
+@pytest.mark.parametrize("how", ["pickle", "deepcopy"])
+def test_windower_memory_survives_pickling_and_copying(how, rng):
+    index = pd.date_range("2020-01-01", periods=12, freq="MS")
+    X = _frame(rng.standard_normal((12, 2)), index=index)
+    fitted = SequenceWindower(4).fit(X.iloc[:8])
+    if how == "pickle":
+        restored = pickle.loads(pickle.dumps(fitted))
+    else:
+        restored = copy.deepcopy(fitted)
+    assert_array_equal(restored.memory_, fitted.memory_)
+    assert restored.memory_index_.equals(fitted.memory_index_)
+    assert restored.memory_index_.freq == fitted.memory_index_.freq
+    assert_array_equal(restored.transform(X.iloc[8:]), fitted.transform(X.iloc[8:]))
+    # clone gives an unfitted windower, as for any scikit-learn estimator.
+    assert not hasattr(clone(fitted), "memory_")
+
+
+def test_windower_refit_replaces_the_memory(rng):
+    X = _frame(rng.standard_normal((20, 1)))
+    windower = SequenceWindower(3).fit(X.iloc[:10])
+    windower.fit(X.iloc[:10].to_numpy())
+    assert windower.memory_ is None
+    windower.fit(X.iloc[:15])
+    assert windower.memory_index_.equals(pd.RangeIndex(12, 15))
+
+
+def test_windower_warns_when_short_input_has_no_history(rng):
+    X = _frame(rng.standard_normal((20, 1)))
+    windower = SequenceWindower(5).fit(X.iloc[:10])
+    msg = (
+        "SequenceWindower got 2 row(s), fewer than window=5, and no remembered "
+        "row precedes them: every window is padded with fill_value=nan, so the "
+        "output rests on a truncated history. Pass the rows with the history "
+        "before them (at least 5 rows), or as a DataFrame whose index continues "
+        "the data the windower was fitted on (consecutive integers or a regular "
+        "DatetimeIndex)."
+    )
+    with pytest.warns(UserWarning, match=re.escape(msg)):
+        windower.transform(X.iloc[10:12].to_numpy())
+    with pytest.warns(UserWarning, match=re.escape("got 2 row(s)")):
+        windower.transform(X.iloc[15:17])  # positions too far after the fit
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        windower.transform(X.iloc[10:12])  # continues the fit: no warning
+        windower.transform(X.iloc[[9]])
+        windower.transform(X.iloc[:5].to_numpy())  # a full window
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    X=hnp.arrays(
+        np.float64,
+        st.tuples(st.integers(2, 30), st.integers(1, 3)),
+        elements=st.floats(-1e6, 1e6),
+    ),
+    window=st.integers(1, 8),
+    data=st.data(),
+)
+def test_windower_with_memory_has_no_look_ahead(X, window, data):
+    split = data.draw(st.integers(1, len(X) - 1), label="split")
+    start = data.draw(st.integers(split, len(X) - 1), label="start")
+    t = data.draw(st.integers(start, len(X) - 1), label="t")
+    frame = _frame(X)
+    windower = SequenceWindower(window).fit(frame.iloc[:split])
+    changed = X.copy()
+    changed[t + 1 :] = data.draw(
+        hnp.arrays(np.float64, changed[t + 1 :].shape, elements=st.floats(-1e6, 1e6)),
+        label="future rows",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # short inputs
+        out = windower.transform(frame.iloc[start:])
+        out_changed = windower.transform(_frame(changed).iloc[start:])
+    # Rows up to t ignore every later row ...
+    assert_array_equal(out_changed[: t - start + 1], out[: t - start + 1])
+    # ... and are the windows of the whole series with the unseen rows (those
+    # between the fit and the input) unknown.
+    reference = create_sequences(_with_gap(X, split, start), window)
+    assert_array_equal(out, reference[start:])
+
+
 # --- make_supervised ------------------------------------------------------------
 
 
-def test_make_supervised_univariate_array():
+def test_make_supervised_univariate_array_gives_pandas_with_positions():
     X, y = make_supervised(np.arange(5.0))
+    assert isinstance(X, pd.DataFrame) and isinstance(y, pd.Series)
     assert X.shape == (4, 1)
-    assert_array_equal(X[:, 0], [0, 1, 2, 3])
+    assert X.index.equals(pd.RangeIndex(4)) and y.index.equals(X.index)
+    assert list(X.columns) == [0] and y.name is None
+    assert_array_equal(X[0], [0, 1, 2, 3])
     assert_array_equal(y, [1, 2, 3, 4])
+    # Integer column labels are not feature names: arrays stay welcome later.
+    windower = SequenceWindower(2).fit(X)
+    assert not hasattr(windower, "feature_names_in_")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        windower.transform(X.to_numpy())
 
 
 def test_make_supervised_horizon():
     X, y = make_supervised(np.arange(6.0), horizon=3)
-    assert_array_equal(X[:, 0], [0, 1, 2])
+    assert_array_equal(X[0], [0, 1, 2])
     assert_array_equal(y, [3, 4, 5])
 
 
 def test_make_supervised_several_horizons():
     X, Y = make_supervised(np.arange(10.0), horizon=range(1, 4))
     assert X.shape == (7, 1) and Y.shape == (7, 3)
-    assert_array_equal(Y[0], [1, 2, 3])
-    assert_array_equal(Y[:, 2], X[:, 0] + 3)
+    assert isinstance(Y, pd.DataFrame) and Y.index.equals(X.index)
+    assert list(Y.columns) == ["t+1", "t+2", "t+3"]
+    assert_array_equal(Y.iloc[0], [1, 2, 3])
+    assert_array_equal(Y["t+3"], X[0] + 3)
 
 
 def test_make_supervised_array_target_index_keeps_all_features():
     data = np.column_stack([np.arange(5.0), 10 * np.arange(5.0)])
     X, y = make_supervised(data, target=1)
     assert_array_equal(X, data[:4])
+    assert list(X.columns) == [0, 1]
     assert_array_equal(y, [10, 20, 30, 40])
     X, y = make_supervised(data, target=-1)
     assert_array_equal(y, [10, 20, 30, 40])
