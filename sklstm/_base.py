@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import warnings
 from collections import defaultdict
 
 import keras
@@ -91,6 +92,7 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
         "steps_per_execution": [int_at_least(1)],
         "jit_compile": ["boolean", StrOptions({"auto"})],
         "predict_backend": [StrOptions({"auto", "numpy", "keras"})],
+        "normalize": [StrOptions({"last"}), None],
     }
 
     # --- the network ---------------------------------------------------------
@@ -110,6 +112,7 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
             "dropout": self.dropout,
             "recurrent_dropout": self.recurrent_dropout,
             "linear_skip": self.linear_skip,
+            "relative": getattr(self, "normalize", None) == "last",
             **model_params,  # routed model__* parameters win
         }
         return _networks.build_network(input_shape, n_outputs=n_outputs, **network)
@@ -337,10 +340,13 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
                 )
         if not warm:
             self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
+            self.level_ = self._fit_level(windows, y)
             budget = (budget_epochs or epochs) * math.ceil(n_windows / self.batch_size)
             self._build_and_compile(
                 train_steps=budget, batches_per_epoch=math.ceil(n_train / batch_size)
             )
+        y = y - self._level(windows)  # the change from the last value, if asked
+        if not warm:
             # Scaled by the windows trained on: the held-out ones stay unseen.
             weights = None if sample_weight is None else sample_weight[:n_train]
             self.target_scaler_ = TargetScaler(self.standardize_target).fit(
@@ -384,11 +390,46 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
                     key = metric_name(key)
             self.history_[key] += values
 
+    def _fit_level(self, windows, y):
+        """With ``normalize="last"``, the naive forecast the network corrects.
+
+        A :class:`~sklstm.NaiveRegressor` that finds the target's own history
+        among the windows' features (as :func:`make_supervised` lays it out)
+        and maps its last observed value to the units of ``y``. None when not
+        asked, or (with a warning) when no feature is the target's history.
+        """
+        if getattr(self, "normalize", None) != "last":
+            return None
+        from ._baselines import NaiveRegressor
+
+        try:
+            return NaiveRegressor("last").fit(windows.to_array(), y)
+        except ValueError as exc:
+            warnings.warn(
+                f"{type(self).__name__} with normalize='last' found no feature "
+                f"of the windows that is the target's own history ({exc}), so "
+                f"it learns the level of y directly. Build X and y with "
+                f"make_supervised so that it can forecast the change from the "
+                f"last value, or set normalize=None to silence this warning.",
+                UserWarning,
+                stacklevel=4,
+            )
+            return None
+
+    def _level(self, windows):
+        """The level the network's output is added to: the last value, or 0."""
+        if getattr(self, "level_", None) is None:
+            return 0.0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # an all-missing window
+            return self.level_.predict(windows.to_array())
+
     def _validation_dataset(self, validation_data, batch_size):
         """``validation_data=(X, y[, sample_weight])`` as fit's data: validated,
         with y scaled as the training targets are."""
         X, y, *weight = validation_data
         windows, y = validate_windows_and_target(self, X, y, reset=False)
+        y = y - self._level(windows)
         arrays = (self.target_scaler_.transform(y), *weight)
         return _feed.window_dataset(windows, *arrays, batch_size=batch_size)
 
@@ -415,7 +456,7 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
         check_is_fitted(self)
         windows = validate_windows(self, X, reset=False)
         raw = self._forward(windows)
-        return self.target_scaler_.inverse_transform(raw)
+        return self.target_scaler_.inverse_transform(raw) + self._level(windows)
 
     def _forward(self, windows: Windows):
         """The network's raw (scaled) output for ``windows``."""

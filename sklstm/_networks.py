@@ -25,10 +25,12 @@ __all__ = [
     "EndMask",
     "LinearSkip",
     "NaNMask",
+    "RelativeToLast",
     "XLA_MIN_TRAIN_STEPS",
     "build_network",
     "compile_network",
     "default_jit_compile",
+    "last_observed",
     "recurrent_layers",
     "wrap_network",
 ]
@@ -62,6 +64,38 @@ class NaNMask(layers.Layer):
 
     def compute_mask(self, inputs, mask=None):
         return ops.logical_not(ops.any(ops.isnan(inputs), axis=-1))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+def last_observed(x, xp):
+    """Each window's last observed step (no NaN in any feature), per feature.
+
+    ``xp`` is :mod:`numpy` or :mod:`keras.ops`; windows with no observed step
+    give zeros.
+    """
+    observed = xp.logical_not(xp.any(xp.isnan(x), axis=-1))  # (n, steps)
+    steps = x.shape[1]
+    position = xp.arange(steps)
+    last = xp.max(xp.where(observed, position, -1), axis=1)  # (n,)
+    pick = xp.equal(position[None, :], last[:, None])  # one-hot, or none
+    filled = xp.where(xp.isnan(x), xp.zeros_like(x), x)
+    return xp.sum(xp.where(pick[:, :, None], filled, xp.zeros_like(x)), axis=1)
+
+
+@keras.saving.register_keras_serializable(package="sklstm")
+class RelativeToLast(layers.Layer):
+    """Express each window relative to its last observed step.
+
+    Every feature becomes its change from its value at the window's last
+    observed step, so the network reads shapes, not levels, and a trend that
+    leaves the training range still looks familiar. NaN steps stay NaN (and
+    are masked by :class:`NaNMask` after it).
+    """
+
+    def call(self, inputs):
+        return inputs - last_observed(inputs, ops)[:, None, :]
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -134,6 +168,7 @@ def build_network(
     recurrent_dropout=0.0,
     mask_missing=True,
     linear_skip=None,
+    relative=False,
     **cell_kwargs,
 ):
     """Build an uncompiled recurrent network: (masking), recurrent layers, a head.
@@ -164,6 +199,9 @@ def build_network(
     linear_skip : {"last", "window"} or None, default=None
         Also feed the head, linearly, the last step's inputs or the whole
         window's (:class:`LinearSkip`).
+    relative : bool, default=False
+        Put :class:`RelativeToLast` in front: the recurrent layers read each
+        window relative to its last observed step.
     **cell_kwargs : dict
         Further arguments of every recurrent layer, e.g. ``reset_after``.
 
@@ -174,7 +212,8 @@ def build_network(
     """
     layer_class = CELLS[cell]
     inputs = keras.Input(shape=tuple(input_shape), name="windows")
-    x = NaNMask(name="nan_mask")(inputs) if mask_missing else inputs
+    x = RelativeToLast(name="relative_to_last")(inputs) if relative else inputs
+    x = NaNMask(name="nan_mask")(x) if mask_missing else x
     for index, width in enumerate(units):
         recurrent = layer_class(
             int(width),

@@ -17,12 +17,24 @@ import numpy as np
 from keras import layers
 
 from . import gates
-from ._networks import LinearSkip, NaNMask, recurrent_layers
+from ._networks import (
+    LinearSkip,
+    NaNMask,
+    RelativeToLast,
+    last_observed,
+    recurrent_layers,
+)
 
 __all__ = ["gate_activations", "numpy_forward", "supports_numpy_forward"]
 
 #: Layers that the NumPy forward pass reproduces, besides the recurrent ones.
-_PLAIN_LAYERS = (layers.InputLayer, NaNMask, LinearSkip, layers.Concatenate)
+_PLAIN_LAYERS = (
+    layers.InputLayer,
+    RelativeToLast,
+    NaNMask,
+    LinearSkip,
+    layers.Concatenate,
+)
 
 
 def _weights_of(layer):
@@ -62,8 +74,16 @@ def supports_numpy_forward(model):
     return head.activation is keras.activations.linear
 
 
+def _relative(model, X):
+    """What the model's :class:`RelativeToLast` layer gives for ``X``, if any."""
+    if not any(isinstance(layer, RelativeToLast) for layer in model.layers):
+        return X
+    return (X - last_observed(X, np)[:, None, :]).astype(X.dtype)
+
+
 def _observed(model, X):
     """Zero-filled inputs and the step mask that :class:`NaNMask` would give."""
+    X = _relative(model, X)
     if not any(isinstance(layer, NaNMask) for layer in model.layers):
         return X, None
     missing = np.isnan(X)

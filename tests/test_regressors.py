@@ -796,3 +796,42 @@ def test_regressor_held_out_windows_do_not_inform_the_target_scaling(windows):
     est = LSTMRegressor(**{**FAST, "epochs": 1}, validation_split=0.5).fit(X, y)
     assert_allclose(est.target_scaler_.mean_, [y[:n_train].mean()])
     assert_allclose(est.target_scaler_.scale_, [y[:n_train].std()])
+
+
+# --- normalize="last": level-free networks ------------------------------------
+
+
+def test_regressor_normalize_last_follows_a_trend_beyond_the_training_range():
+    t = np.arange(240.0)
+    X, y = make_supervised(0.5 * t + np.sin(t / 2))
+    train, test = slice(0, 180), slice(180, None)
+    naive = np.abs(y.iloc[test].to_numpy() - X.iloc[test, 0].to_numpy()).mean()
+    maes = {}
+    for normalize in (None, "last"):
+        est = LSTMRegressor(units=8, epochs=30, normalize=normalize, random_state=0)
+        pipe = make_lstm_pipeline(8, est).fit(X.iloc[train], y.iloc[train])
+        maes[normalize] = np.abs(pipe.predict(X.iloc[test]) - y.iloc[test]).mean()
+    assert maes["last"] < naive < maes[None]  # levels cannot leave their range
+
+
+def test_regressor_normalize_last_predicts_through_numpy_and_pickles(windows):
+    X, y = windows
+    est = LSTMRegressor(**FAST, normalize="last").fit(X, y)
+    assert est.level_.target_ == 0 and est.level_.horizons_.tolist() == [1]
+    assert isinstance(
+        est.model_.get_layer("relative_to_last"), _networks.RelativeToLast
+    )
+    by_numpy = est.set_params(predict_backend="numpy").predict(X)
+    by_keras = est.set_params(predict_backend="keras").predict(X)
+    assert_allclose(by_numpy, by_keras, rtol=0, atol=1e-5 * np.std(y))
+    assert_array_equal(pickle.loads(pickle.dumps(est)).predict(X), by_keras)
+
+
+def test_regressor_normalize_last_warns_without_the_targets_history(windows):
+    X, _ = windows
+    rng = np.random.default_rng(0)
+    y = rng.standard_normal(len(X))  # not the series shifted
+    msg = "LSTMRegressor with normalize='last' found no feature of the windows"
+    with pytest.warns(UserWarning, match=re.escape(msg)):
+        est = LSTMRegressor(**FAST, normalize="last").fit(X, y)
+    assert est.level_ is None and est.predict(X).shape == y.shape

@@ -54,6 +54,18 @@ class BiLSTMRegressor(SequenceRegressorBase):
         exactly; whether training finds it is another matter (measurements in
         the user guide, :doc:`/regressors`).
 
+    normalize : {"last"} or None, default=None
+        "last" makes the network level-free: it reads each window relative to
+        its last observed step (every feature), and learns the target as its
+        change from the last observed value of the target's own history
+        (found among the windows' features, as :func:`~sklstm.make_supervised`
+        lays them out), which is added back to its predictions. Trends and
+        level shifts beyond the training range then stay in reach. None
+        learns levels. Without a feature that is the target's history it
+        warns and learns levels.
+
+        .. versionadded:: 0.1
+
     optimizer : str or keras.optimizers.Optimizer, default="adam"
         Optimizer name or instance; its arguments can be routed with
         ``optimizer__<name>``.
@@ -223,6 +235,7 @@ class BiLSTMRegressor(SequenceRegressorBase):
         dropout=0.0,
         recurrent_dropout=0.0,
         linear_skip=None,
+        normalize=None,
         optimizer="adam",
         learning_rate=0.01,
         loss="mse",
