@@ -12,6 +12,9 @@ from . import gates
 from ._backtest import backtest, backtest_report
 from ._baselines import NaiveRegressor
 from ._forecasting import forecast, make_lstm_pipeline, recursive_forecast
+from ._frozen import FrozenRegressor
+from ._persistence import load, save
+from ._versions import InconsistentVersionWarning
 from ._windowing import SequenceWindower, make_supervised
 
 __version__ = "0.1.0.dev0"
@@ -26,15 +29,19 @@ _LAZY = {
 }
 
 __all__ = [
+    "FrozenRegressor",
+    "InconsistentVersionWarning",
     "NaiveRegressor",
     "SequenceWindower",
     "backtest",
     "backtest_report",
     "forecast",
     "gates",
+    "load",
     "make_lstm_pipeline",
     "make_supervised",
     "recursive_forecast",
+    "save",
     *_LAZY,
 ]
 

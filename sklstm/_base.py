@@ -16,6 +16,8 @@ whose template methods it never calls.
 from __future__ import annotations
 
 import contextlib
+import copy
+import functools
 import math
 import warnings
 from collections import defaultdict
@@ -42,6 +44,7 @@ from ._validation import (
     check_is_fitted,
     int_at_least,
 )
+from ._versions import VersionedPickleMixin, current_versions
 from ._windowing import Windows
 
 __all__ = ["NUMPY_PREDICT_MAX_SAMPLES", "SequenceRegressorBase"]
@@ -58,7 +61,49 @@ class _EpochCount(keras.callbacks.EarlyStopping):
         super().__init__(monitor="val_loss", patience=patience)
 
 
-class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
+def all_or_nothing(method):
+    """Run a training method so that it completes or changes nothing.
+
+    If training stops early (a KeyboardInterrupt, an error), the estimator is
+    put back as it was before the call: unfitted, or its previous fit intact,
+    weights and optimizer state included. On success the versions of the
+    packages that fitted it are recorded in ``versions_``.
+    """
+
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        before = dict(vars(self))
+        history = copy.deepcopy(before.get("history_"))
+        model = before.get("model_")
+        weights = optimizer = None
+        if model is not None:  # warm training changes the network in place
+            weights = model.get_weights()
+            if getattr(model, "optimizer", None) is not None:
+                optimizer = [
+                    keras.ops.convert_to_numpy(v) for v in model.optimizer.variables
+                ]
+        try:
+            result = method(self, *args, **kwargs)
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(before)
+            if history is not None:
+                self.history_ = history
+            if model is not None:
+                model.set_weights(weights)
+                if optimizer is not None:
+                    for variable, value in zip(
+                        model.optimizer.variables, optimizer, strict=False
+                    ):
+                        variable.assign(value)
+            raise
+        self.versions_ = current_versions()
+        return result
+
+    return run
+
+
+class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapter):
     """The sklstm regressor: windows, a recurrent network, one forecast per row.
 
     Subclasses write out their parameters and docstrings, and choose their
@@ -115,15 +160,28 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
             "relative": getattr(self, "normalize", None) == "last",
             **model_params,  # routed model__* parameters win
         }
+        # Recorded for the safe format (sklstm.save), which rebuilds the
+        # network from these arguments and the weights.
+        self._network_args = {
+            "input_shape": tuple(input_shape),
+            "n_outputs": n_outputs,
+            **network,
+        }
         return _networks.build_network(input_shape, n_outputs=n_outputs, **network)
 
-    def _build_and_compile(self, *, train_steps, batches_per_epoch):
-        """A fresh, compiled network as ``self.model_``, for this much training."""
+    def _build_and_compile(self, *, train_steps, batches_per_epoch, network=None):
+        """A fresh, compiled network as ``self.model_``, for this much training.
+
+        ``network``, an uncompiled Keras model, is compiled instead of a new
+        one (a network rebuilt from saved weights).
+        """
 
         def build(model_params, compile_kwargs):
-            model = self._make_network(
-                self.sequence_shape_, self.n_outputs_, model_params
-            )
+            model = network
+            if model is None:
+                model = self._make_network(
+                    self.sequence_shape_, self.n_outputs_, model_params
+                )
             # The more specific routed optimizer__learning_rate wins.
             routed_lr = hasattr(self, "optimizer__learning_rate")
             compile_kwargs.setdefault("steps_per_execution", self.steps_per_execution)
@@ -172,6 +230,7 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
     # --- training ------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @all_or_nothing
     def fit(self, X, y, sample_weight=None, **kwargs):
         """Fit the network to windows ``X`` and targets ``y``.
 
@@ -257,6 +316,7 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
             print(f"{type(self).__name__}: {message}", flush=True)
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @all_or_nothing
     def partial_fit(self, X, y, sample_weight=None, **kwargs):
         """Train for one more epoch, from the current weights.
 
@@ -286,12 +346,13 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
         n_windows = len(windows)
         windows, y, sample_weight = positive_weights(self, sample_weight, windows, y)
         kwargs.pop("epochs", None)
+        callbacks = list(kwargs.pop("callbacks", None) or ())  # this call only
         with _feed.quiet_retracing():
             self._train(
                 windows, y, sample_weight, n_windows=n_windows, epochs=1,
                 initial_epoch=self.current_epoch, warm=warm, keep_history=True,
                 budget_epochs=self.epochs,  # the budget of a loop of partial_fit
-                fit_kwargs=kwargs,
+                callbacks=callbacks, fit_kwargs=kwargs,
             )  # fmt: skip
         return self
 
@@ -349,9 +410,9 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
         if not warm:
             # Scaled by the windows trained on: the held-out ones stay unseen.
             weights = None if sample_weight is None else sample_weight[:n_train]
-            self.target_scaler_ = TargetScaler(self.standardize_target).fit(
-                y[:n_train], sample_weight=weights
-            )
+            self.target_scaler_ = TargetScaler(
+                self.standardize_target, owner=type(self).__name__
+            ).fit(y[:n_train], sample_weight=weights)
         arrays = (self.target_scaler_.transform(y),)
         if sample_weight is not None:
             arrays = (*arrays, sample_weight)

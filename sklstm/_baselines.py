@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
+from ._inputs import never_observed_message
 from ._validation import (
     StrOptions,
     _fit_context,
@@ -23,6 +24,7 @@ from ._validation import (
     int_at_least,
     validate_data,
 )
+from ._versions import VersionedPickleMixin
 
 __all__ = ["NaiveRegressor"]
 
@@ -36,7 +38,7 @@ _MIN_PAIRS = 3
 _PROBES = 16
 
 
-class NaiveRegressor(RegressorMixin, BaseEstimator):
+class NaiveRegressor(VersionedPickleMixin, RegressorMixin, BaseEstimator):
     """Naive, seasonal-naive and drift forecasts, as a scikit-learn regressor.
 
     The baselines every forecast should beat, computed from the windows of the
@@ -280,6 +282,9 @@ class NaiveRegressor(RegressorMixin, BaseEstimator):
                 self.unit_scale_ = np.array([a for _, a, _ in found])
                 self.unit_offset_ = np.array([b for _, _, b in found])
                 return
+        never = np.flatnonzero(np.isnan(windows).all(axis=(0, 1)))
+        if never.size:  # no relation can be found in NaN: say why they are
+            raise ValueError(never_observed_message(self, never, n_features))
         where = (
             f"feature {self.target}"
             if self.target is not None

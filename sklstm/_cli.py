@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 
 import pandas as pd
@@ -73,6 +74,60 @@ def season_from_frequency(freq):
     return per_year // offset.n
 
 
+#: What TensorFlow's C++ runtime writes to standard error while it is imported,
+#: before its logging is set up, so that TF_CPP_MIN_LOG_LEVEL cannot silence it
+#: (absl's notice, CUDA driver probing, CPU instruction and oneDNN notices).
+_TF_STARTUP_NOISE = (
+    "All log messages before absl::InitializeLog() is called",
+    "cudart_stub.cc",
+    "cuda_platform.cc",
+    "cuda_executor.cc",
+    "cpu_feature_guard.cc",
+    "To enable the following instructions",
+    "oneDNN custom operations are on",
+    "Unable to register cu",
+    "computation placer already registered",
+    "TF-TRT Warning",
+)
+
+
+def startup_noise(line):
+    """Whether ``line`` is one of TensorFlow's start-up log lines."""
+    return any(marker in line for marker in _TF_STARTUP_NOISE)
+
+
+def quiet_tensorflow():
+    """Import TensorFlow with its start-up log lines kept off standard error.
+
+    TensorFlow's C++ runtime prints them (CUDA driver probing, CPU and oneDNN
+    notices) while it loads, before ``TF_CPP_MIN_LOG_LEVEL`` takes effect, so
+    the import runs with the standard error file descriptor captured, and
+    every other line is written back. Setting ``TF_CPP_MIN_LOG_LEVEL`` to
+    0, 1 or 2 asks for TensorFlow's logs: then nothing is filtered.
+    """
+    if os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3") != "3":
+        return
+    if "tensorflow" in sys.modules:
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            import tensorflow  # noqa: F401
+        except ImportError:
+            pass  # reported where sklstm needs it, with the usual message
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+        captured.seek(0)
+        lines = captured.read().decode(errors="replace").splitlines()
+    kept = [line for line in lines if not startup_noise(line)]
+    if kept:
+        print("\n".join(kept), file=sys.stderr, flush=True)
+
+
 def _epoch_progress():
     """A Keras callback printing one line per epoch to standard error."""
     import keras
@@ -111,6 +166,7 @@ def run_forecast(data, target, *, window, horizon, model, period, splits, fast, 
     """
     from sklearn.model_selection import TimeSeriesSplit
 
+    quiet_tensorflow()
     from . import (
         NaiveRegressor,
         backtest,
@@ -302,6 +358,8 @@ def _read_csv(args):
 
 
 def _forecast(args):
+    if args.model_file:
+        return _forecast_from_model(args)
     log = _quiet if args.quiet else _log
     data = _read_csv(args)
     log(f"{args.csv}: {len(data)} rows, features {list(data.columns)}")
@@ -328,11 +386,71 @@ def _forecast(args):
         _save_plot(args.plot, data, args.target, forecast, f"{args.target}: forecast")
         print(f"Plot written to {args.plot}")
     if args.save:
+        _save_model(pipe, args.save)
+    return 0
+
+
+#: Extensions of --save that ask for a pickle (joblib) rather than the safe format.
+_PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib")
+
+
+def _save_model(pipe, path):
+    if path.lower().endswith(_PICKLE_SUFFIXES):
         import joblib
 
-        joblib.dump(pipe, args.save)
-        print(f"Fitted pipeline written to {args.save}")
+        joblib.dump(pipe, path)
+        print(
+            f"Fitted pipeline written to {path} (joblib: a pickle, which runs "
+            f"code when loaded; load only files you trust)"
+        )
+        return
+    from ._persistence import save
+
+    try:
+        save(pipe, path)
+    except OSError as exc:
+        raise CLIError(f"could not write {path}: {exc}") from None
+    print(
+        f"Fitted pipeline written to {path} (safe format; forecast from it with "
+        f"--model-file {path})"
+    )
+
+
+def _forecast_from_model(args):
+    """Forecast with a saved model, without training: the --model-file path."""
+    from ._forecasting import forecast
+    from ._persistence import load
+
+    if args.save:
+        raise CLIError("--save does not apply with --model-file: nothing is trained")
+    log = _quiet if args.quiet else _log
+    if not os.path.isfile(args.model_file):
+        raise CLIError(f"no such model file: {args.model_file}")
+    data = _read_csv(args)
+    log(f"{args.csv}: {len(data)} rows, features {list(data.columns)}")
+    pipe = load(args.model_file)
+    log(f"{args.model_file}: {_describe_model(pipe)}")
+    prediction = forecast(pipe, data).rename(f"{args.target}_forecast")
+    print(f"Forecast of {args.target}:")
+    print(prediction.round(2).to_string())
+    if args.output:
+        prediction.rename_axis(args.date_column or "step").to_csv(args.output)
+        print(f"\nForecast written to {args.output}")
+    if args.plot:
+        _save_plot(args.plot, data, args.target, prediction, f"{args.target}: forecast")
+        print(f"Plot written to {args.plot}")
     return 0
+
+
+def _describe_model(pipe):
+    steps = getattr(pipe, "steps", [(None, pipe)])
+    names = []
+    for _, step in steps:
+        name = type(step).__name__
+        if hasattr(step, "estimator_type"):
+            name = f"{step.estimator_type} (NumPy, no TensorFlow)"
+        names.append(name)
+    return " -> ".join(names)
 
 
 def _int_at_least(minimum):
@@ -399,7 +517,18 @@ def _parser():
         help="time-ordered cross-validation folds",
     )
     forecast.add_argument("--output", help="write the forecast to this CSV file")
-    forecast.add_argument("--save", help="write the fitted pipeline (joblib)")
+    forecast.add_argument(
+        "--save",
+        help="write the fitted pipeline in sklstm's safe format (e.g. "
+        "model.sklstm: plain data, loads without running code or TensorFlow); "
+        "a path ending in .pkl, .pickle or .joblib writes a joblib pickle",
+    )
+    forecast.add_argument(
+        "--model-file",
+        help="forecast with a model saved by --save (safe format) instead of "
+        "training one: no cross-validation, no TensorFlow (the training "
+        "options --window, --horizon, --model, ... are not used)",
+    )
     forecast.add_argument("--plot", help="write a PNG plot of the forecast")
     for command in (demo, forecast):
         command.add_argument(

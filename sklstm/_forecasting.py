@@ -301,6 +301,11 @@ def forecast(estimator, history, *, steps=None, horizons=None):
                 f"leave steps=None."
             )
         horizons = tuple(range(1, values.size + 1)) if horizons is None else horizons
+        if isinstance(horizons, str) or not all(is_int(h, 1) for h in horizons):
+            raise ValueError(
+                f"forecast expected horizons as a sequence of ints >= 1, the "
+                f"steps ahead of the estimator's outputs; got {horizons!r}."
+            )
         if len(horizons) != values.size:
             raise ValueError(
                 f"forecast expected one horizon per output of the estimator "

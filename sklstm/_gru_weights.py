@@ -321,7 +321,11 @@ recurrent_activation='sigmoid', reset_after=True)
         ((4, 9), (3, 9), (2, 9))
         """
         for name, value in (("n_features", n_features), ("units", units)):
-            if not isinstance(value, int | np.integer) or value < 1:
+            if (
+                not isinstance(value, int | np.integer)
+                or isinstance(value, bool)
+                or value < 1
+            ):
                 raise ValueError(
                     f"GRUWeights.random expected {name} to be a positive "
                     f"integer; got {value!r}. Pass e.g. {name}=4."

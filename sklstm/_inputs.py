@@ -18,6 +18,7 @@ from ._windowing import as_windows
 
 __all__ = [
     "TargetScaler",
+    "never_observed_message",
     "positive_weights",
     "validate_target",
     "validate_windows",
@@ -32,23 +33,43 @@ class TargetScaler:
     units of y (degrees, MW, ...). Weighted, when fitted with weights.
     """
 
-    def __init__(self, standardize=True):
+    def __init__(self, standardize=True, owner="TargetScaler"):
         self.standardize = standardize
+        self.owner = owner
 
     def fit(self, y, sample_weight=None):
         y2d = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
         self.y_ndim_ = np.ndim(y)
         self.n_outputs_ = y2d.shape[1]
         if self.standardize:
-            self.mean_ = np.average(y2d, axis=0, weights=sample_weight)
-            variance = np.average(
-                (y2d - self.mean_) ** 2, axis=0, weights=sample_weight
-            )
+            with np.errstate(over="ignore", invalid="ignore"):
+                self.mean_ = np.average(y2d, axis=0, weights=sample_weight)
+                variance = np.average(
+                    (y2d - self.mean_) ** 2, axis=0, weights=sample_weight
+                )
             scale = np.sqrt(variance)
             self.scale_ = np.where(scale > 0, scale, 1.0)
+            if not (np.isfinite(self.mean_).all() and np.isfinite(scale).all()):
+                raise ValueError(
+                    f"{self.owner} cannot standardize y: its values are too "
+                    f"large for float64 arithmetic (largest |y| "
+                    f"{np.abs(y2d).max():.3g}), so their mean or standard "
+                    f"deviation overflows to infinity. Divide y by a power of "
+                    f"ten before fitting (e.g. y / 1e6) and multiply the "
+                    f"predictions back."
+                )
         else:
             self.mean_ = np.zeros(y2d.shape[1])
             self.scale_ = np.ones(y2d.shape[1])
+            largest = np.abs(y2d).max() if y2d.size else 0.0
+            if largest > np.finfo(np.float32).max:
+                raise ValueError(
+                    f"{self.owner} cannot train on y as it is: the network "
+                    f"trains in float32, whose largest value is "
+                    f"{np.finfo(np.float32).max:.3g}, and |y| reaches "
+                    f"{largest:.3g}. Set standardize_target=True, or divide y "
+                    f"by a power of ten before fitting."
+                )
         return self
 
     def transform(self, y):
@@ -132,6 +153,9 @@ def check_observed(owner, windows):
     empty = observed[starts + windows.length] == observed[starts]
     if empty.any():
         bad = np.flatnonzero(empty)
+        never = np.flatnonzero(np.isnan(rows).all(axis=0))
+        if never.size:
+            raise ValueError(never_observed_message(owner, never, rows.shape[1]))
         raise ValueError(
             f"{type(owner).__name__} expected every training window to have "
             f"at least one observed time step (a step with no NaN); got "
@@ -140,6 +164,19 @@ def check_observed(owner, windows):
             f"those rows (and their targets), or impute the missing "
             f"values before windowing."
         )
+
+
+def never_observed_message(owner, features, n_features):
+    """Why ``features`` are NaN at every step: most often a scaler's overflow."""
+    shown = f"{features[:5].tolist()}{'...' if len(features) > 5 else ''}"
+    return (
+        f"{type(owner).__name__} got windows in which feature(s) {shown} (of "
+        f"{n_features}) are NaN at every time step, so no step is observed. "
+        f"Most often a scaler before the windower overflowed: values too large "
+        f"for float64 arithmetic (near 1e154 or beyond) make StandardScaler's "
+        f"variance infinite and its output NaN. Divide those columns by a "
+        f"power of ten before the pipeline, or drop the empty feature(s)."
+    )
 
 
 def validate_target(owner, y, *, reset):
@@ -199,5 +236,13 @@ def positive_weights(owner, sample_weight, windows, y):
     sample_weight = _check_sample_weight(
         sample_weight, windows.starts, dtype=np.float32
     )
+    negative = np.flatnonzero(sample_weight < 0)
+    if negative.size:
+        raise ValueError(
+            f"{type(owner).__name__} expected sample_weight >= 0 (a weight "
+            f"scales a window's loss; 0 leaves the window out); got "
+            f"{negative.size} negative weight(s), the first "
+            f"{sample_weight[negative[0]]:g} at row {negative[0]}."
+        )
     kept = sample_weight != 0
     return windows.take(kept), y[kept], sample_weight[kept]

@@ -344,7 +344,11 @@ recurrent_activation='sigmoid')
         array([1., 1., 1.])
         """
         for name, value in (("n_features", n_features), ("units", units)):
-            if not isinstance(value, int | np.integer) or value < 1:
+            if (
+                not isinstance(value, int | np.integer)
+                or isinstance(value, bool)
+                or value < 1
+            ):
                 raise ValueError(
                     f"LSTMWeights.random expected {name} to be a positive "
                     f"integer; got {value!r}. Pass e.g. {name}=4."

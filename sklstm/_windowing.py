@@ -29,16 +29,17 @@ from sklearn.utils.metaestimators import available_if
 
 from ._validation import (
     Integral,
-    Interval,
     Real,
     _check_feature_names_in,
     _fit_context,
     check_is_fitted,
     check_numeric,
     check_table,
+    int_at_least,
     record_output_setting,
     validate_data,
 )
+from ._versions import VersionedPickleMixin
 
 __all__ = ["SequenceWindower", "make_supervised"]
 
@@ -47,7 +48,7 @@ def _is_flat(windower):
     return windower.flatten
 
 
-class SequenceWindower(TransformerMixin, BaseEstimator):
+class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
     """Turn a time-ordered table into one look-back window per row.
 
     Output row ``t`` holds input rows ``t - window + 1, ..., t``, oldest first.
@@ -184,7 +185,7 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "window": [Interval(Integral, 1, None, closed="left")],
+        "window": [int_at_least(1)],
         "fill_value": [Real],
         "flatten": ["boolean"],
     }

@@ -145,3 +145,88 @@ def test_cli_quiet_monthly_forecast_with_caveat_and_named_index(capsys, tmp_path
     assert "longer than a third of the first fold's" in captured.err
     written = pd.read_csv(out)
     assert written.columns[0] == "month" and written["month"][0] == "1961-01-01"
+
+
+# --- the safe format and a quiet TensorFlow ------------------------------------
+
+_NOISE = ("absl::InitializeLog", "cudart_stub", "cpu_feature_guard", "oneDNN")
+
+
+@pytest.fixture(scope="module")
+def tiny_csv(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "tiny.csv"
+    t = np.arange(60)
+    days = pd.date_range("2024-01-01", periods=60, freq="D")
+    frame = pd.DataFrame({"date": days, "y": np.sin(t / 4) + t / 30, "x": np.cos(t)})
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _run(*args, cwd):
+    """``python *args`` in ``cwd``, with this sklstm and TensorFlow's default logs."""
+    import os
+
+    import sklstm
+
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    root = os.path.dirname(os.path.dirname(os.path.abspath(sklstm.__file__)))
+    env["PYTHONPATH"] = os.pathsep.join([root, env.get("PYTHONPATH", "")])
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, cwd=cwd, env=env
+    )
+
+
+def test_cli_is_quiet_saves_safely_and_forecasts_from_the_saved_model(tiny_csv):
+    """One training run of the real entry point, then a forecast from its file."""
+    folder = tiny_csv.parent
+    common = ["forecast", str(tiny_csv), "--target", "y", "--date-column", "date"]
+    trained = _run(
+        "-m", "sklstm", *common, "--window", "3", "--splits", "2", "--fast",
+        "--quiet", "--save", "model.sklstm", cwd=folder,
+    )  # fmt: skip
+    assert trained.returncode == 0, trained.stderr
+    assert not any(noise in trained.stderr for noise in _NOISE), trained.stderr
+    assert "written to model.sklstm (safe format" in trained.stdout
+    reloaded = _run(
+        "-X", "importtime", "-m", "sklstm", *common, "--model-file", "model.sklstm",
+        "--output", "f.csv", cwd=folder,
+    )  # fmt: skip
+    assert reloaded.returncode == 0, reloaded.stderr
+    imported = [
+        line.rsplit("|", 1)[-1].strip() for line in reloaded.stderr.splitlines()
+    ]
+    assert not [m for m in imported if m.split(".")[0] in ("tensorflow", "keras")]
+    assert "LSTMRegressor (NumPy, no TensorFlow)" in reloaded.stderr
+    # The same forecast as the run that trained the model.
+    trained_value = trained.stdout.split("Forecast of y:")[1].split()[1]
+    forecast = pd.read_csv(folder / "f.csv", index_col=0)
+    assert list(forecast.index) == ["2024-03-01"]  # the day after the last row
+    assert f"{forecast['y_forecast'].iloc[0]:.2f}" == trained_value
+
+
+def test_cli_model_file_errors(capsys, tiny_csv, tmp_path):
+    argv = ["forecast", str(tiny_csv), "--target", "y"]
+    assert main([*argv, "--model-file", str(tmp_path / "nope.sklstm")]) == 2
+    assert _error_line(capsys).endswith(
+        f"no such model file: {tmp_path / 'nope.sklstm'}"
+    )
+    (tmp_path / "bad.sklstm").write_bytes(b"not a zip")
+    assert main([*argv, "--model-file", str(tmp_path / "bad.sklstm")]) == 2
+    assert "is not a complete sklstm archive" in _error_line(capsys)
+    assert main([*argv, "--model-file", "m.sklstm", "--save", "x.sklstm"]) == 2
+    assert "--save does not apply with --model-file" in _error_line(capsys)
+
+
+def test_cli_filters_only_tensorflows_startup_lines():
+    from sklstm._cli import startup_noise
+
+    assert startup_noise(
+        "I0000 00:00:17 5427 cudart_stub.cc:31] Could not find cuda drivers on "
+        "your machine, GPU will not be used."
+    )
+    assert startup_noise(
+        "WARNING: All log messages before absl::InitializeLog() is called are "
+        "written to STDERR"
+    )
+    assert not startup_noise("Traceback (most recent call last):")
+    assert not startup_noise("ImportError: libcudnn.so.9: cannot open shared object")

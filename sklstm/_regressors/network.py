@@ -155,6 +155,11 @@ class SequenceRegressor(SequenceRegressorBase):
     n_outputs_ : int
         Number of outputs (columns of ``y``).
 
+    versions_ : dict of str to str
+        Versions of sklstm, scikit-learn, NumPy, pandas, Keras and TensorFlow
+        that fitted the estimator; unpickling it under others warns with
+        :class:`~sklstm.InconsistentVersionWarning`.
+
     See Also
     --------
     LSTMRegressor : The built-in network: one LSTM or GRU layer.

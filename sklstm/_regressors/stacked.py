@@ -186,6 +186,11 @@ class StackedLSTMRegressor(SequenceRegressorBase):
     n_outputs_ : int
         Number of outputs (columns of ``y``).
 
+    versions_ : dict of str to str
+        Versions of sklstm, scikit-learn, NumPy, pandas, Keras and TensorFlow
+        that fitted the estimator; unpickling it under others warns with
+        :class:`~sklstm.InconsistentVersionWarning`.
+
     See Also
     --------
     LSTMRegressor : A single LSTM layer.

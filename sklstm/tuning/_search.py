@@ -19,7 +19,6 @@ import functools
 import os
 import tempfile
 import time
-import warnings
 from copy import deepcopy
 
 import keras_tuner as kt
@@ -37,6 +36,7 @@ from .._validation import (
     check_is_fitted,
     int_at_least,
 )
+from ._checks import check_time_ordered, check_writable
 from ._execution import TrialRunner, configured, run_serially
 from ._oracle import (
     CrossValidationTuner,
@@ -284,17 +284,7 @@ class KerasTunerSearchCV(MetaEstimatorMixin, BaseEstimator):
             cv = TimeSeriesSplit(n_splits=3)
         elif isinstance(cv, Integral):
             cv = TimeSeriesSplit(n_splits=int(cv))
-        cv = check_cv(cv)
-        if getattr(cv, "shuffle", False):
-            warnings.warn(
-                f"KerasTunerSearchCV got cv={cv!r}, which shuffles the rows: "
-                f"its scores train on the future to predict the past and "
-                f"overrate every trial. Pass cv=None (TimeSeriesSplit) or an "
-                f"int to silence this warning.",
-                UserWarning,
-                stacklevel=3,
-            )
-        return cv
+        return check_cv(cv)
 
     def _check_space(self):
         if not hasattr(self.estimator, "fit"):
@@ -425,6 +415,7 @@ class KerasTunerSearchCV(MetaEstimatorMixin, BaseEstimator):
             fit_params=fit_params,
             executor=self._executor(),
         )
+        check_time_ordered("KerasTunerSearchCV", cv, runner.splits, stacklevel=4)
         description = self._describe(dimensions, cv, budget)
         with contextlib.ExitStack() as stack:
             if self.directory is None:
@@ -433,7 +424,7 @@ class KerasTunerSearchCV(MetaEstimatorMixin, BaseEstimator):
                 )
                 project_dir = os.path.join(root, "search")
             else:
-                project_dir = os.path.abspath(os.fspath(self.directory))
+                project_dir = check_writable("KerasTunerSearchCV", self.directory)
             records = self._run_search(
                 project_dir, runner, dimensions, budget, description
             )

@@ -1,0 +1,632 @@
+"""The safe format: ``save`` and ``load`` estimators as plain data.
+
+An archive (one zip file, see :mod:`sklstm._archive`) holds a JSON description
+of the estimator (its type, its parameters and fitted attributes, nested steps
+for a pipeline) and ``.npy`` arrays, plus the versions that wrote it. Loading
+runs no code from the file: the description's types are looked up in a closed
+list of estimators that sklstm knows how to rebuild (:data:`SAFE_TYPES`), each
+is constructed from plain values with its own class, and anything else is
+refused. A Keras network is stored as the arguments of
+:func:`sklstm._networks.build_network` that the regressor recorded and the
+weights of each layer; it loads as a :class:`~sklstm._frozen.FrozenRegressor`
+that predicts with :mod:`sklstm.gates` (no Keras), or, on request, as the
+trainable regressor with its Keras network rebuilt.
+
+Adding a type: give it an entry in :data:`SAFE_TYPES` (its public module and
+name, and whether its state is generic plain data or needs the regressor
+codec below) and a round-trip test in ``tests/test_persistence.py``.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+import re
+import uuid
+from collections import defaultdict
+
+from ._archive import ArchiveError, Reader, Writer
+from ._frozen import FrozenRegressor, NumpyNetwork
+from ._inputs import TargetScaler
+from ._validation import check_is_fitted
+from ._versions import NUMPY_PACKAGES, PACKAGES, check_versions, current_versions
+
+__all__ = ["FORMAT", "FORMAT_VERSION", "SAFE_TYPES", "load", "save"]
+
+#: The name and version of the format, written into every archive.
+FORMAT = "sklstm-safe-archive"
+FORMAT_VERSION = 1
+
+#: The closed list of types the safe format stores and rebuilds:
+#: ``{name in the archive: (module, class name, codec)}``. "plain" types are
+#: rebuilt from their parameters and their other instance attributes, all
+#: plain data; "pipeline" from its steps; "network" are the sklstm regressors
+#: with a Keras network.
+SAFE_TYPES = {
+    "sklearn.pipeline.Pipeline": ("sklearn.pipeline", "Pipeline", "pipeline"),
+    "sklearn.preprocessing.StandardScaler": (
+        "sklearn.preprocessing",
+        "StandardScaler",
+        "plain",
+    ),
+    "sklearn.preprocessing.MinMaxScaler": (
+        "sklearn.preprocessing",
+        "MinMaxScaler",
+        "plain",
+    ),
+    "sklearn.preprocessing.RobustScaler": (
+        "sklearn.preprocessing",
+        "RobustScaler",
+        "plain",
+    ),
+    "sklearn.preprocessing.MaxAbsScaler": (
+        "sklearn.preprocessing",
+        "MaxAbsScaler",
+        "plain",
+    ),
+    "sklearn.linear_model.Ridge": ("sklearn.linear_model", "Ridge", "plain"),
+    "sklearn.linear_model.LinearRegression": (
+        "sklearn.linear_model",
+        "LinearRegression",
+        "plain",
+    ),
+    "sklstm.SequenceWindower": ("sklstm", "SequenceWindower", "plain"),
+    "sklstm.NaiveRegressor": ("sklstm", "NaiveRegressor", "plain"),
+    "sklstm.LSTMRegressor": ("sklstm", "LSTMRegressor", "network"),
+    "sklstm.StackedLSTMRegressor": ("sklstm", "StackedLSTMRegressor", "network"),
+    "sklstm.BiLSTMRegressor": ("sklstm", "BiLSTMRegressor", "network"),
+}
+
+#: Attributes of a fitted sklstm regressor that are not stored as they are:
+#: rebuilt (the network, target scaling, level, history) or made afresh by
+#: the constructor and compile (SciKeras's bookkeeping, the callbacks).
+_REGRESSOR_SPECIAL = {
+    "model_",
+    "target_scaler_",
+    "level_",
+    "history_",
+    "_network_args",
+    "_user_params",
+    "_fit_callbacks",
+    "_predict_callbacks",
+}
+
+_ATTRIBUTE = re.compile(r"_?[A-Za-z][A-Za-z0-9_]*")
+
+
+def _class(name):
+    module, attribute, _ = SAFE_TYPES[name]
+    return getattr(importlib.import_module(module), attribute)
+
+
+def _type_name(estimator):
+    """The archive name of ``estimator``'s type, if it is in the closed list."""
+    cls = type(estimator)
+    if cls is FrozenRegressor:
+        name = f"sklstm.{estimator.estimator_type}"
+        if SAFE_TYPES.get(name, (None, None, None))[2] == "network":
+            return name
+    for name, (_, attribute, _) in SAFE_TYPES.items():
+        if cls.__name__ == attribute and _class(name) is cls:
+            return name
+    if cls.__name__ == "SequenceRegressor" and cls.__module__.startswith("sklstm."):
+        raise TypeError(
+            "sklstm.save cannot store a SequenceRegressor: its network is your "
+            "own function's, which the safe format could only rebuild by "
+            "running code. Save it with pickle or joblib (for files you trust "
+            "only), or use LSTMRegressor, StackedLSTMRegressor or "
+            "BiLSTMRegressor."
+        )
+    raise TypeError(
+        f"sklstm.save cannot store a {cls.__module__}.{cls.__qualname__}: the "
+        f"safe format rebuilds only the types it knows, "
+        f"{sorted(SAFE_TYPES)}. Save it with pickle or joblib (for files you "
+        f"trust only)."
+    )
+
+
+# --- writing -------------------------------------------------------------------
+
+
+def save(estimator, path):
+    """Write a fitted estimator to a safe archive: plain data, no code.
+
+    The archive (one zip file) holds a JSON description of the estimator (or
+    pipeline): types, parameters and fitted attributes, the versions of
+    sklstm and the packages it builds on, and NumPy arrays (scaler statistics,
+    the windower's memory, network weights, target scaling). Loading it with
+    :func:`load` runs no code from the file, and needs neither Keras nor
+    TensorFlow to predict.
+
+    Parameters
+    ----------
+    estimator : estimator
+        A :class:`~sklearn.pipeline.Pipeline` or single estimator made of the
+        types the format knows: :class:`~sklstm.LSTMRegressor`,
+        :class:`~sklstm.StackedLSTMRegressor`, :class:`~sklstm.BiLSTMRegressor`
+        (fitted), :class:`~sklstm.NaiveRegressor`,
+        :class:`~sklstm.SequenceWindower`, scikit-learn's ``StandardScaler``,
+        ``MinMaxScaler``, ``RobustScaler``, ``MaxAbsScaler``, ``Ridge`` and
+        ``LinearRegression``. Parameters must be plain data (e.g.
+        ``callbacks=None``, an optimizer by name).
+
+    path : str or path-like
+        The file to write (``.sklstm`` by convention). It is replaced only
+        once the archive is complete.
+
+    Returns
+    -------
+    None
+        The archive is written to ``path``.
+
+    Raises
+    ------
+    TypeError
+        If the estimator, a step, a parameter or a fitted attribute is not
+        something the format can store; the message names it.
+
+    See Also
+    --------
+    load : Read the archive back.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> import sklstm
+    >>> from sklstm import NaiveRegressor, make_lstm_pipeline, make_supervised
+    >>> X, y = make_supervised(np.sin(np.arange(60) / 4), horizon=2)
+    >>> pipe = make_lstm_pipeline(6, NaiveRegressor()).fit(X, y)
+    >>> path = os.path.join(tempfile.mkdtemp(), "naive.sklstm")
+    >>> sklstm.save(pipe, path)
+    >>> loaded = sklstm.load(path)
+    >>> bool(np.allclose(loaded.predict(X), pipe.predict(X)))
+    True
+    """
+    writer = Writer()
+    node = _encode(estimator, writer, "the estimator")
+    description = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "versions": current_versions(),
+        "estimator": node,
+    }
+    if not isinstance(path, str | os.PathLike):
+        writer.write(path, description)  # a file object
+        return
+    path = os.fspath(path)
+    partial = f"{path}.{uuid.uuid4().hex[:12]}.part"  # next to it: same disk
+    try:
+        with open(partial, "xb") as file:
+            writer.write(file, description)
+        os.replace(partial, path)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+
+
+def _encode(estimator, writer, where):
+    name = _type_name(estimator)
+    codec = SAFE_TYPES[name][2]
+    where = f"{where} ({type(estimator).__name__})"
+    if codec == "pipeline":
+        return _encode_pipeline(estimator, writer, where, name)
+    if codec == "network":
+        return _encode_regressor(estimator, writer, where, name)
+    params = estimator.get_params(deep=False)
+    state = {k: v for k, v in vars(estimator).items() if k not in params}
+    return {
+        "type": name,
+        "params": _encode_params(params, writer, where),
+        "state": _encode_state(state, writer, where),
+    }
+
+
+def _encode_params(params, writer, where):
+    return {
+        key: writer.encode(value, f"{where} parameter {key!r}")
+        for key, value in params.items()
+    }
+
+
+def _encode_state(state, writer, where):
+    return {
+        key: writer.encode(value, f"{where} attribute {key!r}")
+        for key, value in state.items()
+    }
+
+
+def _encode_pipeline(pipeline, writer, where, name):
+    params = pipeline.get_params(deep=False)
+    if params.get("memory") is not None:
+        raise TypeError(
+            f"sklstm.save cannot store {where} with memory={params['memory']!r}: "
+            f"a cache directory is not part of a model. Set memory=None first."
+        )
+    steps = []
+    for step_name, step in pipeline.steps:
+        if step is None or isinstance(step, str):
+            raise TypeError(
+                f"sklstm.save cannot store the step {step_name!r}={step!r}."
+            )
+        steps.append([step_name, _encode(step, writer, f"step {step_name!r}")])
+    params = {k: v for k, v in params.items() if k != "steps"}
+    state = {
+        k: v for k, v in vars(pipeline).items() if k not in params and k != "steps"
+    }
+    return {
+        "type": name,
+        "steps": steps,
+        "params": _encode_params(params, writer, where),
+        "state": _encode_state(state, writer, where),
+    }
+
+
+def _encode_regressor(reg, writer, where, name):
+    check_is_fitted(reg)
+    if isinstance(reg, FrozenRegressor):  # saved again: its parts as loaded
+        network = reg.network_
+        params = dict(reg.params)
+        input_shape, n_outputs = network.input_shape, network.n_outputs
+        args, layers = network.recorded_args, network.layers
+        skip = {"estimator_type", "params", "network_"}
+    else:
+        args = getattr(reg, "_network_args", None)
+        if args is None:
+            raise TypeError(
+                f"sklstm.save cannot store {where}: it was fitted by a version "
+                f"of sklstm that did not record its network's arguments. Refit "
+                f"it."
+            )
+        params = reg.get_params(deep=False)
+        args = dict(args)
+        input_shape, n_outputs = args.pop("input_shape"), args.pop("n_outputs")
+        layers = [
+            (layer.name, list(layer.get_weights()))
+            for layer in reg.model_.layers
+            if layer.get_weights()
+        ]
+        skip = set()
+        try:
+            NumpyNetwork(input_shape, n_outputs, args, layers)  # load's checks
+        except ValueError as exc:
+            raise TypeError(
+                f"sklstm.save cannot store {where}: its network is not one the "
+                f"safe format can rebuild without Keras ({exc})."
+            ) from None
+    state = {
+        k: v
+        for k, v in vars(reg).items()
+        if k not in params and k not in _REGRESSOR_SPECIAL and k not in skip
+    }
+    scaler = reg.target_scaler_
+    level = getattr(reg, "level_", None)
+    history = getattr(reg, "history_", None)
+    if history is not None:
+        history = writer.encode(dict(history), f"{where} history_")
+    return {
+        "type": name,
+        "params": _encode_params(params, writer, where),
+        "state": _encode_state(state, writer, where),
+        "history": history,
+        "level": None if level is None else _encode(level, writer, f"{where} level_"),
+        "target_scaler": {
+            "standardize": bool(scaler.standardize),
+            "y_ndim": int(scaler.y_ndim_),
+            "mean": writer.encode(scaler.mean_, f"{where} target mean"),
+            "scale": writer.encode(scaler.scale_, f"{where} target scale"),
+        },
+        "network": {
+            "input_shape": [int(d) for d in input_shape],
+            "n_outputs": int(n_outputs),
+            "args": writer.encode(args, f"{where} network argument"),
+            "layers": [
+                {
+                    "name": layer_name,
+                    "weights": [writer.encode(w, f"{where} weights") for w in weights],
+                }
+                for layer_name, weights in layers
+            ],
+        },
+    }
+
+
+# --- reading -------------------------------------------------------------------
+
+
+def load(path, *, trainable=False):
+    """Read an estimator from a safe archive written by :func:`save`.
+
+    Nothing in the file is executed: the JSON description is parsed, arrays
+    are read with ``allow_pickle=False``, and only the types of a closed list
+    are rebuilt, from plain values. An archive that holds anything else (a
+    pickle, an unknown type, an array of the wrong shape or dtype, a missing
+    or extra member) or is truncated is refused with a :class:`ValueError`
+    that says what is wrong.
+
+    Parameters
+    ----------
+    path : str, path-like or file object
+        The archive.
+
+    trainable : bool, default=False
+        False: each sklstm regressor loads as a
+        :class:`~sklstm.FrozenRegressor`, which predicts with
+        :mod:`sklstm.gates` and imports neither Keras nor TensorFlow. True:
+        it loads as the regressor it was saved from, with its Keras network
+        rebuilt from the weights (and a fresh optimizer), ready to predict
+        or to train on (``warm_start``, ``partial_fit``).
+
+    Returns
+    -------
+    estimator : estimator
+        The estimator or pipeline, fitted as it was saved.
+
+    Warns
+    -----
+    InconsistentVersionWarning
+        When the archive was written under other versions of sklstm,
+        scikit-learn, NumPy or pandas (and, with ``trainable=True``, Keras or
+        TensorFlow) than those installed; the warning names both.
+
+    See Also
+    --------
+    save : Write an archive.
+    FrozenRegressor : What a regressor loads as by default.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> import sklstm
+    >>> from sklstm import NaiveRegressor, make_lstm_pipeline, make_supervised
+    >>> X, y = make_supervised(np.arange(40.0))
+    >>> pipe = make_lstm_pipeline(3, NaiveRegressor()).fit(X, y)
+    >>> path = os.path.join(tempfile.mkdtemp(), "naive.sklstm")
+    >>> sklstm.save(pipe, path)
+    >>> [name for name, _ in sklstm.load(path).steps]
+    ['scaler', 'windower', 'regressor']
+    """
+    reader = Reader(path)
+    description = reader.description
+    if not isinstance(description, dict) or description.get("format") != FORMAT:
+        raise ArchiveError(f"{path} is not an sklstm archive (no format {FORMAT!r}).")
+    version = description.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ArchiveError(f"{path} has an invalid format_version {version!r}.")
+    if version > FORMAT_VERSION:
+        raise ArchiveError(
+            f"{path} is an archive of format version {version}, written by a "
+            f"newer sklstm; this one reads versions up to {FORMAT_VERSION}. "
+            f"Upgrade sklstm to load it."
+        )
+    node = description.get("estimator")
+    versions = description.get("versions")
+    if isinstance(versions, dict) and isinstance(node, dict):
+        check_versions(
+            str(node.get("type", "estimator")).rsplit(".", 1)[-1],
+            versions,
+            packages=PACKAGES if trainable else NUMPY_PACKAGES,
+        )
+    estimator = _decode(reader, node, "the estimator", trainable)
+    reader.check_all_used()
+    return estimator
+
+
+def _node_type(reader, node, where):
+    if not isinstance(node, dict) or not isinstance(node.get("type"), str):
+        raise ArchiveError(f"{reader.path}: {where} is not an estimator description.")
+    name = node["type"]
+    if name not in SAFE_TYPES:
+        raise ArchiveError(
+            f"{reader.path}: {where} is of type {name!r}, which sklstm does not "
+            f"rebuild; refused. The safe format rebuilds only {sorted(SAFE_TYPES)}."
+        )
+    return name
+
+
+def _members(reader, node, where, keys):
+    missing = [key for key in keys if key not in node]
+    if missing:
+        raise ArchiveError(f"{reader.path}: {where} lacks {missing}.")
+    return [node[key] for key in keys]
+
+
+def _decode(reader, node, where, trainable):
+    name = _node_type(reader, node, where)
+    codec = SAFE_TYPES[name][2]
+    where = f"{where} ({name.rsplit('.', 1)[-1]})"
+    if codec == "pipeline":
+        steps_data, params, state = _members(
+            reader, node, where, ["steps", "params", "state"]
+        )
+        if not isinstance(steps_data, list) or not all(
+            isinstance(s, list) and len(s) == 2 and isinstance(s[0], str)
+            for s in steps_data
+        ):
+            raise ArchiveError(f"{reader.path}: {where} has no valid list of steps.")
+        steps = [
+            (step, _decode(reader, data, f"step {step!r}", trainable))
+            for step, data in steps_data
+        ]
+        params = _decode_dict(reader, params, f"{where} parameters")
+        if params.get("memory") is not None:
+            raise ArchiveError(f"{reader.path}: {where} has a memory; refused.")
+        return _build(reader, name, {**params, "steps": steps}, state, where)
+    if codec == "network":
+        return _decode_regressor(reader, node, name, where, trainable)
+    params, state = _members(reader, node, where, ["params", "state"])
+    return _build(
+        reader, name, _decode_dict(reader, params, f"{where} parameters"), state, where
+    )
+
+
+def _decode_dict(reader, data, where):
+    if not isinstance(data, dict):
+        raise ArchiveError(f"{reader.path}: {where} is not a mapping.")
+    return {
+        key: reader.decode(value, f"{where}[{key!r}]") for key, value in data.items()
+    }
+
+
+def _construct(reader, cls, params, where):
+    """``cls(**params)``, its parameters validated, or an ArchiveError."""
+    accepted = inspect.signature(cls.__init__).parameters
+    takes_kwargs = any(p.kind == p.VAR_KEYWORD for p in accepted.values())
+    unknown = [key for key in params if key not in accepted and not takes_kwargs]
+    if unknown:
+        raise ArchiveError(
+            f"{reader.path}: {where} has unknown parameter(s) {unknown}."
+        )
+    try:
+        estimator = cls(**params)
+        if hasattr(estimator, "_validate_params"):
+            estimator._validate_params()
+    except (TypeError, ValueError) as exc:
+        raise ArchiveError(
+            f"{reader.path}: {where} has invalid parameters: {exc}"
+        ) from None
+    return estimator
+
+
+def _set_state(reader, estimator, state, where, skip=()):
+    state = _decode_dict(reader, state, f"{where} attributes")
+    cls = type(estimator)
+    for key, value in state.items():
+        if key in skip:
+            continue
+        if not _ATTRIBUTE.fullmatch(key) or key.startswith("__") or hasattr(cls, key):
+            raise ArchiveError(
+                f"{reader.path}: {where} sets the attribute {key!r}, which is "
+                f"not a fitted attribute; refused."
+            )
+        setattr(estimator, key, value)
+    return estimator
+
+
+def _build(reader, name, params, state, where):
+    estimator = _construct(reader, _class(name), params, where)
+    return _set_state(reader, estimator, state, where)
+
+
+def _decode_regressor(reader, node, name, where, trainable):
+    keys = ["params", "state", "history", "level", "target_scaler", "network"]
+    params, state, history, level, scaler, network = _members(reader, node, where, keys)
+    params = _decode_dict(reader, params, f"{where} parameters")
+    history = None if history is None else reader.decode(history, f"{where} history")
+    if level is not None:
+        level = _decode(reader, level, f"{where} level", trainable)
+        if type(level).__name__ != "NaiveRegressor":
+            raise ArchiveError(
+                f"{reader.path}: {where} has a level that is not a NaiveRegressor."
+            )
+    scaler = _decode_scaler(reader, scaler, where)
+    network = _decode_network(reader, network, where)
+    frozen = FrozenRegressor(estimator_type=name.rsplit(".", 1)[-1], params=params)
+    _set_state(reader, frozen, state, where)
+    frozen.network_ = network
+    frozen.target_scaler_ = scaler
+    frozen.level_ = level
+    if history is not None:
+        frozen.history_ = history
+    return thaw(frozen) if trainable else frozen
+
+
+def _decode_scaler(reader, data, where):
+    where = f"{where} target scaling"
+    if not isinstance(data, dict):
+        raise ArchiveError(f"{reader.path}: {where} is missing.")
+    standardize, y_ndim, mean, scale = _members(
+        reader, data, where, ["standardize", "y_ndim", "mean", "scale"]
+    )
+    mean = reader.array(mean, f"{where} mean", kinds="f")
+    scale = reader.array(scale, f"{where} scale", kinds="f")
+    if (
+        not isinstance(standardize, bool)
+        or y_ndim not in (1, 2)
+        or mean.ndim != 1
+        or mean.shape != scale.shape
+    ):
+        raise ArchiveError(f"{reader.path}: {where} is not valid.")
+    scaler = TargetScaler(standardize)
+    scaler.y_ndim_, scaler.n_outputs_ = y_ndim, len(mean)
+    scaler.mean_, scaler.scale_ = mean, scale
+    return scaler
+
+
+def _decode_network(reader, data, where):
+    where = f"{where} network"
+    if not isinstance(data, dict):
+        raise ArchiveError(f"{reader.path}: {where} is missing.")
+    input_shape, n_outputs, args, layers = _members(
+        reader, data, where, ["input_shape", "n_outputs", "args", "layers"]
+    )
+    args = reader.decode(args, f"{where} arguments")
+    if not isinstance(args, dict) or not isinstance(layers, list):
+        raise ArchiveError(f"{reader.path}: {where} is not valid.")
+    decoded = []
+    for index, layer in enumerate(layers):
+        if not (
+            isinstance(layer, dict)
+            and isinstance(layer.get("name"), str)
+            and isinstance(layer.get("weights"), list)
+        ):
+            raise ArchiveError(f"{reader.path}: {where} layer {index} is not valid.")
+        arrays = [
+            reader.array(w, f"{where} layer {layer['name']!r} weight {k}", kinds="f")
+            for k, w in enumerate(layer["weights"])
+        ]
+        decoded.append((layer["name"], arrays))
+    try:
+        return NumpyNetwork(input_shape, n_outputs, args, decoded)
+    except (TypeError, ValueError) as exc:
+        raise ArchiveError(
+            f"{reader.path}: {where} does not match its weights; refused ({exc})."
+        ) from None
+
+
+def thaw(frozen):
+    """The trainable regressor behind a :class:`FrozenRegressor` (imports Keras)."""
+    from . import _networks
+
+    name = f"sklstm.{frozen.estimator_type}"
+    if name not in SAFE_TYPES or SAFE_TYPES[name][2] != "network":
+        raise ValueError(f"FrozenRegressor cannot thaw a {frozen.estimator_type!r}.")
+    where = f"the {frozen.estimator_type}"
+    reader_path = "the archive"
+    cls = _class(name)
+    try:
+        reg = cls(**frozen.params)
+        reg._validate_params()
+    except (TypeError, ValueError) as exc:
+        raise ArchiveError(
+            f"{reader_path}: {where} has invalid parameters: {exc}"
+        ) from None
+    fitted = {
+        key: value
+        for key, value in vars(frozen).items()
+        if key.endswith("_")
+        and key not in ("network_", "history_", "target_scaler_", "level_")
+    }
+    vars(reg).update(fitted)
+    reg.target_scaler_ = frozen.target_scaler_
+    reg.level_ = getattr(frozen, "level_", None)
+    reg.history_ = defaultdict(list, getattr(frozen, "history_", {}) or {})
+    network = frozen.network_
+    model = _networks.build_network(
+        network.input_shape, n_outputs=network.n_outputs, **network.recorded_args
+    )
+    weights = dict(network.layers)
+    for layer in model.layers:
+        if layer.get_weights():
+            layer.set_weights(weights[layer.name])
+    reg._build_and_compile(train_steps=None, batches_per_epoch=None, network=model)
+    reg._network_args = {
+        "input_shape": network.input_shape,
+        "n_outputs": network.n_outputs,
+        **network.recorded_args,
+    }
+    return reg
