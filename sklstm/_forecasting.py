@@ -17,7 +17,7 @@ from ._windowing import SequenceWindower
 __all__ = ["make_lstm_pipeline", "recursive_forecast"]
 
 
-def make_lstm_pipeline(window, regressor=None, *, scaler="standard", fill_value=np.nan):
+def make_lstm_pipeline(window, regressor=None, *, scaler="standard", fill_value="auto"):
     """The standard leakage-safe LSTM pipeline: scale, window, regress.
 
     Parameters
@@ -39,9 +39,11 @@ def make_lstm_pipeline(window, regressor=None, *, scaler="standard", fill_value=
         (``set_output(transform="pandas")``) when it offers ``set_output``, so
         that the index of ``X`` reaches the windower (see Notes).
 
-    fill_value : float, default=np.nan
-        Value of the steps before the first row (NaN steps are masked by the
-        sklstm regressors; use e.g. 0.0 for a tabular regressor).
+    fill_value : float or "auto", default="auto"
+        Value of the steps never observed before a row. "auto" means NaN for a
+        regressor that accepts missing values (per its tags: the sklstm
+        regressors mask NaN steps, :class:`~sklstm.NaiveRegressor` skips them)
+        and 0.0 for one that does not, e.g. ``Ridge()``.
 
     Returns
     -------
@@ -71,9 +73,11 @@ def make_lstm_pipeline(window, regressor=None, *, scaler="standard", fill_value=
     --------
     >>> from sklearn.linear_model import Ridge
     >>> from sklstm import make_lstm_pipeline
-    >>> pipe = make_lstm_pipeline(24, Ridge(), fill_value=0.0)
+    >>> pipe = make_lstm_pipeline(24, Ridge())
     >>> [name for name, _ in pipe.steps]
     ['scaler', 'windower', 'regressor']
+    >>> pipe.named_steps["windower"].fill_value  # Ridge takes no NaN
+    0.0
     """
     if regressor is None:
         from ._regressors import LSTMRegressor
@@ -96,7 +100,15 @@ def make_lstm_pipeline(window, regressor=None, *, scaler="standard", fill_value=
             scaler.set_output(transform="pandas")
         steps.append(("scaler", scaler))
     # A tabular regressor (no 3-D input) gets the flattened lag matrix.
-    flatten = not get_tags(regressor).input_tags.three_d_array
+    tags = get_tags(regressor)
+    flatten = not tags.input_tags.three_d_array
+    if isinstance(fill_value, str):
+        if fill_value != "auto":
+            raise ValueError(
+                f"make_lstm_pipeline expected fill_value as a float or 'auto'; "
+                f"got {fill_value!r}."
+            )
+        fill_value = np.nan if tags.input_tags.allow_nan else 0.0
     windower = SequenceWindower(window, fill_value=fill_value, flatten=flatten)
     steps.append(("windower", windower))
     steps.append(("regressor", regressor))
