@@ -92,7 +92,7 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
         "steps_per_execution": [int_at_least(1)],
         "jit_compile": ["boolean", StrOptions({"auto"})],
         "predict_backend": [StrOptions({"auto", "numpy", "keras"})],
-        "normalize": [StrOptions({"last"}), None],
+        "normalize": [StrOptions({"auto", "last"}), None],
     }
 
     # --- the network ---------------------------------------------------------
@@ -112,7 +112,7 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
             "dropout": self.dropout,
             "recurrent_dropout": self.recurrent_dropout,
             "linear_skip": self.linear_skip,
-            "relative": getattr(self, "normalize", None) == "last",
+            "relative": getattr(self, "level_", None) is not None,
             **model_params,  # routed model__* parameters win
         }
         return _networks.build_network(input_shape, n_outputs=n_outputs, **network)
@@ -391,20 +391,24 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
             self.history_[key] += values
 
     def _fit_level(self, windows, y):
-        """With ``normalize="last"``, the naive forecast the network corrects.
+        """The naive forecast the network corrects, when normalising.
 
         A :class:`~sklstm.NaiveRegressor` that finds the target's own history
         among the windows' features (as :func:`make_supervised` lays it out)
-        and maps its last observed value to the units of ``y``. None when not
-        asked, or (with a warning) when no feature is the target's history.
+        and maps its last observed value to the units of ``y``. None with
+        ``normalize=None``, or when no feature is the target's history (with a
+        warning when ``normalize="last"`` asked for it).
         """
-        if getattr(self, "normalize", None) != "last":
+        normalize = getattr(self, "normalize", None)
+        if normalize is None:
             return None
         from ._baselines import NaiveRegressor
 
         try:
             return NaiveRegressor("last").fit(windows.to_array(), y)
         except ValueError as exc:
+            if normalize == "auto":
+                return None  # levels, as documented
             warnings.warn(
                 f"{type(self).__name__} with normalize='last' found no feature "
                 f"of the windows that is the target's own history ({exc}), so "

@@ -54,15 +54,15 @@ class StackedLSTMRegressor(SequenceRegressorBase):
         exactly; whether training finds it is another matter (measurements in
         the user guide, :doc:`/regressors`).
 
-    normalize : {"last"} or None, default=None
+    normalize : {"auto", "last"} or None, default=None
         "last" makes the network level-free: it reads each window relative to
         its last observed step (every feature), and learns the target as its
         change from the last observed value of the target's own history
         (found among the windows' features, as :func:`~sklstm.make_supervised`
         lays them out), which is added back to its predictions. Trends and
         level shifts beyond the training range then stay in reach. None
-        learns levels. Without a feature that is the target's history it
-        warns and learns levels.
+        learns levels. Without a feature that is the target's history, "last"
+        warns and learns levels; "auto" learns levels without a warning.
 
         .. versionadded:: 0.1
 
