@@ -10,6 +10,14 @@ time (from a pandas index), so that rows which continue the fitted data (a
 cross-validation test fold, the last row, new data) are windowed with the
 history that was really observed before them. Steps that were never observed
 stay ``fill_value`` (NaN, masked by the regressors).
+
+The stride contract with the regressors: the windower's 3-D output is a
+read-only strided view over one padded copy of the rows, consecutive windows
+one row apart (strides ``(r, r, f)`` for a row stride ``r``). :func:`as_windows`
+recovers those rows and each window's start without copying (every ``k``-th
+window, ``X[::k]``, too), as a :class:`Windows` value that the regressors
+validate once and then train on (batches gathered from the rows) and predict
+from; any other 3-D array is read as contiguous windows laid end to end.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
