@@ -33,6 +33,7 @@ from ._inputs import (
     validate_windows_and_target,
 )
 from ._params import check_fit_params, check_param_names
+from ._quantiles import PinballLoss, check_quantiles
 from ._scikeras import SciKerasAdapter, metric_name
 from ._validation import (
     Interval,
@@ -93,6 +94,7 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
         "jit_compile": ["boolean", StrOptions({"auto"})],
         "predict_backend": [StrOptions({"auto", "numpy", "keras"})],
         "normalize": [StrOptions({"auto", "last"}), None],
+        "quantiles": [tuple, list, None],
     }
 
     # --- the network ---------------------------------------------------------
@@ -113,6 +115,7 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
             "recurrent_dropout": self.recurrent_dropout,
             "linear_skip": self.linear_skip,
             "relative": getattr(self, "level_", None) is not None,
+            "quantiles": self._quantile_levels(),
             **model_params,  # routed model__* parameters win
         }
         return _networks.build_network(input_shape, n_outputs=n_outputs, **network)
@@ -128,6 +131,8 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
             routed_lr = hasattr(self, "optimizer__learning_rate")
             compile_kwargs.setdefault("steps_per_execution", self.steps_per_execution)
             compile_kwargs.setdefault("jit_compile", self.jit_compile)
+            if self._quantile_levels() is not None:
+                compile_kwargs["loss"] = PinballLoss(self._quantile_levels())
             return _networks.compile_network(
                 model,
                 learning_rate=None if routed_lr else self.learning_rate,
@@ -137,6 +142,11 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
             )
 
         self._new_network(build)
+
+    def _quantile_levels(self):
+        """The checked ``quantiles`` as a tuple, or None for a point model."""
+        quantiles = getattr(self, "quantiles", None)
+        return None if quantiles is None else check_quantiles(self, quantiles)
 
     # --- parameters ----------------------------------------------------------
 
@@ -455,12 +465,59 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            Predictions in the units of ``y``, shaped as the ``y`` of fit.
+            Predictions in the units of ``y``, shaped as the ``y`` of fit;
+            the median for a quantile regressor.
         """
         check_is_fitted(self)
         windows = validate_windows(self, X, reset=False)
         raw = self._forward(windows)
+        levels = self._quantile_levels()
+        if levels is not None:
+            quantiles = self._quantiles_in_units(raw, windows)
+            return quantiles[..., levels.index(0.5)]
         return self.target_scaler_.inverse_transform(raw) + self._level(windows)
+
+    def predict_quantiles(self, X):
+        """Predict the quantiles of the target of each window.
+
+        Available when the regressor was fitted with ``quantiles``. The
+        quantiles never cross: the network outputs the lowest one and
+        positive gaps to the next.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_features)
+            Windows shaped as in :meth:`fit`.
+
+        Returns
+        -------
+        y_quantiles : ndarray of shape (n_samples, n_quantiles) or \
+                (n_samples, n_outputs, n_quantiles)
+            The quantiles, in the order of ``quantiles``, in the units of
+            ``y``; 3-D when ``y`` of fit was 2-D (several steps ahead).
+        """
+        check_is_fitted(self)
+        if self._quantile_levels() is None:
+            raise ValueError(
+                f"{type(self).__name__} was fitted without quantiles, so it has "
+                f"no quantiles to predict; set quantiles=(0.05, 0.5, 0.95) and "
+                f"refit, or wrap it in sklstm.ConformalForecaster for intervals."
+            )
+        windows = validate_windows(self, X, reset=False)
+        return self._quantiles_in_units(self._forward(windows), windows)
+
+    def _quantiles_in_units(self, raw, windows):
+        """Scaled quantiles ``(n, n_outputs, n_quantiles)`` in the units of y:
+        unscaled, plus the level (the quantiles of the change, moved)."""
+        scaler = self.target_scaler_
+        quantiles = np.asarray(raw, dtype=np.float64)
+        quantiles = quantiles * scaler.scale_[:, None] + scaler.mean_[:, None]
+        level = np.asarray(self._level(windows), dtype=np.float64)
+        quantiles = (
+            quantiles + level.reshape(len(level), -1, 1) if level.ndim else quantiles
+        )
+        return quantiles[:, 0, :] if self.y_ndim_ == 1 else quantiles
 
     def _forward(self, windows: Windows):
         """The network's raw (scaled) output for ``windows``."""

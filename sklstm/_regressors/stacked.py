@@ -66,6 +66,18 @@ class StackedLSTMRegressor(SequenceRegressorBase):
 
         .. versionadded:: 0.1
 
+    quantiles : tuple of float or None, default=None
+        Levels of the quantiles to forecast, e.g. ``(0.05, 0.5, 0.95)``:
+        sorted, strictly between 0 and 1, with 0.5 among them (the median,
+        which :meth:`predict` returns). One network with one head gives them
+        all, as a lowest quantile plus softplus gaps, so they never cross; it
+        is trained with the pinball loss on the standardised target (on the
+        change from the last value with ``normalize``), which replaces
+        ``loss``. :meth:`predict_quantiles` returns them. None fits a point
+        forecaster.
+
+        .. versionadded:: 0.1
+
     optimizer : str or keras.optimizers.Optimizer, default="adam"
         Optimizer name or instance; its arguments can be routed with
         ``optimizer__<name>``.
@@ -236,6 +248,7 @@ class StackedLSTMRegressor(SequenceRegressorBase):
         recurrent_dropout=0.0,
         linear_skip=None,
         normalize=None,
+        quantiles=None,
         optimizer="adam",
         learning_rate=0.01,
         loss="mse",
