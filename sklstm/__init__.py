@@ -11,7 +11,16 @@ import importlib
 from . import gates
 from ._backtest import backtest, backtest_report
 from ._baselines import NaiveRegressor
+from ._conformal import ConformalForecaster
 from ._forecasting import forecast, make_lstm_pipeline, recursive_forecast
+from ._interval_metrics import (
+    crps_from_quantiles,
+    interval_coverage,
+    interval_score,
+    interval_width,
+    make_interval_scorer,
+    pinball_loss,
+)
 from ._windowing import SequenceWindower, make_supervised
 
 __version__ = "0.1.0.dev0"
@@ -26,14 +35,21 @@ _LAZY = {
 }
 
 __all__ = [
+    "ConformalForecaster",
     "NaiveRegressor",
     "SequenceWindower",
     "backtest",
     "backtest_report",
+    "crps_from_quantiles",
     "forecast",
     "gates",
+    "interval_coverage",
+    "interval_score",
+    "interval_width",
+    "make_interval_scorer",
     "make_lstm_pipeline",
     "make_supervised",
+    "pinball_loss",
     "recursive_forecast",
     *_LAZY,
 ]
