@@ -103,15 +103,19 @@ def _regressor(model, *, fast, random_state=0):
     return getattr(sklstm, MODELS[model])(**params)
 
 
-def run_forecast(data, target, *, window, horizon, model, period, splits, fast, log):
+def run_forecast(
+    data, target, *, window, horizon, model, period, splits, fast, log, interval=None
+):
     """Cross-validate the LSTM pipeline against baselines, then forecast.
 
-    Returns the score table (DataFrame), the forecast (Series) and the pipeline
-    fitted on all rows.
+    Returns the score table (DataFrame), the forecast (Series, or a DataFrame
+    with ``lower`` and ``upper`` columns with ``interval``) and the pipeline
+    fitted on all rows (inside a ConformalForecaster with ``interval``).
     """
     from sklearn.model_selection import TimeSeriesSplit
 
     from . import (
+        ConformalForecaster,
         NaiveRegressor,
         backtest,
         backtest_report,
@@ -140,10 +144,18 @@ def run_forecast(data, target, *, window, horizon, model, period, splits, fast, 
             f"from; consider a smaller --window"
         )
     cv = TimeSeriesSplit(n_splits=splits, test_size=test_size, gap=horizon - 1)
+
     # The baselines sit in the same pipeline and cross-validation as the LSTM;
     # the seasonal one reads a window that reaches one season back.
+    def lstm_pipeline():
+        pipe = make_lstm_pipeline(window, _regressor(model, fast=fast))
+        if interval is None:
+            return pipe
+        # Calibrated on the most recent fifth of each training set, per step.
+        return ConformalForecaster(pipe, coverage=interval, gap=horizon - 1)
+
     models = {
-        "LSTM pipeline": make_lstm_pipeline(window, _regressor(model, fast=fast)),
+        "LSTM pipeline": lstm_pipeline(),
         "naive (last value)": make_lstm_pipeline(window, NaiveRegressor()),
     }
     if period is not None and period > 1:
@@ -158,28 +170,44 @@ def run_forecast(data, target, *, window, horizon, model, period, splits, fast, 
             f"{name}: {splits} time-ordered folds of {test_size} rows (each test "
             f"row predicted with its real history, gap {horizon - 1})"
         )
-        params = _progress(log) if name == "LSTM pipeline" else None
+        params = _progress(log) if name == "LSTM pipeline" and not interval else None
         results = backtest(pipe, X, Y, cv=cv, season=period or 1, params=params)
         report = backtest_report(results, by="fold")
-        rows.append(report[["MAE", "RMSE", "MASE"]].mean().rename(name))
+        columns = [c for c in ("MAE", "RMSE", "MASE", "coverage") if c in report]
+        rows.append(report[columns].mean().rename(name))
         log(f"{name}: MAE {rows[-1]['MAE']:.3f} ({time.perf_counter() - start:.0f} s)")
     table = pd.DataFrame(rows)
     log(f"final fit on all {len(X)} rows")
-    pipe = make_lstm_pipeline(window, _regressor(model, fast=fast))
-    pipe.fit(X, Y, **_progress(log))
-    prediction = forecast(pipe, data).rename(f"{target}_forecast")
+    pipe = lstm_pipeline()
+    pipe.fit(X, Y, **({} if interval else _progress(log)))
+    if interval is None:
+        prediction = forecast(pipe, data).rename(f"{target}_forecast")
+    else:
+        prediction = forecast(pipe, data, coverage=interval)
+        prediction.columns = [f"{target}_forecast", "lower", "upper"]
     return table, prediction, pipe
 
 
 def _save_plot(path, data, target, forecast, title):
     from .plotting import plot_forecast
 
+    band = None
+    if isinstance(forecast, pd.DataFrame):  # with an interval
+        band = forecast[["lower", "upper"]]
+        forecast = forecast.iloc[:, 0]
     history = data[target].iloc[-8 * len(forecast) :]
     # The forecast line starts at the last observation; NaN leaves no line.
     lead = history.where(history.index == history.index[-1])
     combined = pd.concat([lead, forecast.rename(target)])
+    if band is not None:
+        empty = pd.DataFrame(float("nan"), index=history.index, columns=band.columns)
+        band = pd.concat([empty, band])
     ax = plot_forecast(
-        history, combined, horizon=len(forecast), labels=("observed", "forecast")
+        history,
+        combined,
+        horizon=len(forecast),
+        labels=("observed", "forecast"),
+        interval=band,
     )
     ax.set_title(title)
     ax.figure.savefig(path, dpi=120, bbox_inches="tight")
@@ -318,7 +346,7 @@ def _forecast(args):
     table, forecast, pipe = run_forecast(
         data, args.target, window=args.window, horizon=args.horizon,
         model=args.model, period=period, splits=args.splits, fast=args.fast,
-        log=log,
+        log=log, interval=args.interval,
     )  # fmt: skip
     _report(table, forecast, args.target)
     if args.output:
@@ -333,6 +361,18 @@ def _forecast(args):
         joblib.dump(pipe, args.save)
         print(f"Fitted pipeline written to {args.save}")
     return 0
+
+
+def _coverage(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(
+            f"expected a coverage strictly between 0 and 1, e.g. 0.9; got {text!r}"
+        )
+    return value
 
 
 def _int_at_least(minimum):
@@ -397,6 +437,14 @@ def _parser():
         type=_int_at_least(2),
         default=3,
         help="time-ordered cross-validation folds",
+    )
+    forecast.add_argument(
+        "--interval",
+        type=_coverage,
+        default=None,
+        metavar="COVERAGE",
+        help="also give a conformal prediction interval of this coverage, e.g. "
+        "0.9: lower and upper columns in the output and a band in the plot",
     )
     forecast.add_argument("--output", help="write the forecast to this CSV file")
     forecast.add_argument("--save", help="write the fitted pipeline (joblib)")

@@ -145,3 +145,27 @@ def test_cli_quiet_monthly_forecast_with_caveat_and_named_index(capsys, tmp_path
     assert "longer than a third of the first fold's" in captured.err
     written = pd.read_csv(out)
     assert written.columns[0] == "month" and written["month"][0] == "1961-01-01"
+
+
+@pytest.mark.slow  # six small LSTM fits: ~30 s alone, ~90 s on a shared CPU
+def test_cli_interval_writes_lower_and_upper(capsys, weather_csv, tmp_path):
+    out, plot = tmp_path / "f.csv", tmp_path / "f.png"
+    argv = [
+        "forecast", str(weather_csv), "--target", "temp_max", "--date-column", "date",
+        "--window", "7", "--horizon", "2", "--splits", "2", "--fast",
+        "--interval", "0.8", "--output", str(out), "--plot", str(plot), "--quiet",
+    ]  # fmt: skip
+    assert main(argv) == 0
+    stdout = capsys.readouterr().out
+    assert "coverage" in stdout
+    forecast = pd.read_csv(out, index_col=0, parse_dates=True)
+    assert list(forecast.columns) == ["temp_max_forecast", "lower", "upper"]
+    assert (forecast["lower"] <= forecast["upper"]).all()
+    assert plot.stat().st_size > 1000
+
+
+def test_cli_interval_outside_the_unit_interval(capsys, weather_csv):
+    argv = ["forecast", str(weather_csv), "--target", "temp_max", "--interval", "90"]
+    with pytest.raises(SystemExit):
+        main(argv)
+    assert "expected a coverage strictly between 0 and 1" in capsys.readouterr().err

@@ -251,3 +251,77 @@ def test_predict_interval_before_fit():
 
     with pytest.raises(NotFittedError):
         ConformalForecaster(Ridge()).predict_interval(np.zeros((2, 1)))
+
+
+# --- wiring: forecast, backtest, plot, CLI ------------------------------------------
+
+
+def test_forecast_with_coverage_returns_the_interval_columns():
+    import pandas as pd
+
+    from sklstm import forecast
+
+    days = pd.date_range("2024-01-01", periods=300, freq="D")
+    series = pd.Series(_series(300), index=days, name="level").to_frame()
+    X, y = make_supervised(series, horizon=range(1, 4))
+    model = ConformalForecaster(_pipe(), coverage=0.8, gap=2).fit(X, y)
+    out = forecast(model, series, coverage=0.8)
+    assert list(out.columns) == ["level", "lower", "upper"]
+    assert str(out.index[0].date()) == "2024-10-27" and len(out) == 3
+    assert (out["lower"] <= out["level"]).all() and (out["level"] <= out["upper"]).all()
+    # The point column is the plain forecast.
+    assert_allclose(out["level"], forecast(model, series))
+
+
+def test_forecast_interval_errors():
+    import pandas as pd
+
+    from sklstm import forecast
+
+    series = pd.DataFrame({"y": _series(200)})
+    X, y = make_supervised(series)
+    pipe = _pipe().fit(X, y)
+    msg = (
+        "forecast got coverage=0.9, but Pipeline has no predict_interval, so it "
+        "gives no interval. Wrap it: sklstm.ConformalForecaster(estimator, "
+        "coverage=0.9)."
+    )
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        forecast(pipe, series, coverage=0.9)
+    model = ConformalForecaster(_pipe()).fit(X, y)
+    with pytest.raises(ValueError, match="forecast gives intervals of direct models"):
+        forecast(model, series, steps=3, coverage=0.9)
+
+
+def test_backtest_reports_coverage_and_interval_score_per_step():
+    from sklstm import backtest, backtest_report, interval_score
+
+    X, y = make_supervised(_series(), horizon=range(1, 3))
+    model = ConformalForecaster(_pipe(), coverage=0.8, calibration_size=60, gap=1)
+    results = backtest(model, X, y, cv=TimeSeriesSplit(n_splits=2, test_size=60, gap=1))
+    assert {"lower", "upper", "nominal_coverage"} <= set(results.columns)
+    report = backtest_report(results)
+    assert list(report.index) == [1, 2]
+    assert ((report["coverage"] > 0.6) & (report["coverage"] < 0.97)).all()
+    step1 = results[results["step"] == 1]
+    expected = interval_score(
+        step1["y_true"], step1[["lower", "upper"]].to_numpy(), coverage=0.8
+    )
+    assert report.loc[1, "interval_score"] == pytest.approx(expected)
+
+
+def test_plot_forecast_draws_the_band():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from sklstm.plotting import plot_forecast
+
+    y = np.sin(np.arange(40) / 4)
+    pred = np.r_[y, [0.5, 0.6]]
+    band = np.full((42, 2), np.nan)
+    band[-2:] = [[0.3, 0.7], [0.35, 0.85]]
+    ax = plot_forecast(y, pred, interval=band)
+    assert [c.get_gid() for c in ax.collections] == ["interval"]
+    with pytest.raises(ValueError, match=re.escape("interval of shape (42, 2)")):
+        plot_forecast(y, pred, interval=band[:-1])
