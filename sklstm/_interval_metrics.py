@@ -122,12 +122,13 @@ def interval_width(y_true, y_interval, *, multioutput="uniform_average"):
 
 
 def interval_score(y_true, y_interval, *, coverage, multioutput="uniform_average"):
-    """Winkler's interval score: width plus penalties for misses (lower is better).
+    """Compute Winkler's interval score: width plus penalties for misses.
 
     For an interval ``[l, u]`` of nominal coverage ``1 - alpha``, the score of
     a target ``y`` is ``(u - l) + 2 / alpha * (l - y) * [y < l] + 2 / alpha *
-    (y - u) * [y > u]`` [1]_, averaged over the samples. It rewards narrow
-    intervals and punishes misses in proportion to their distance, so it is
+    (y - u) * [y > u]`` [1]_, averaged over the samples; lower is better. It
+    rewards narrow intervals and punishes misses in proportion to their
+    distance, so it is
     minimised in expectation by the true ``alpha / 2`` and ``1 - alpha / 2``
     quantiles.
 
@@ -243,7 +244,7 @@ def pinball_loss(y_true, y_quantiles, *, quantiles, multioutput="uniform_average
 def crps_from_quantiles(
     y_true, y_quantiles, *, quantiles, multioutput="uniform_average"
 ):
-    """Continuous ranked probability score approximated from quantiles.
+    """Approximate the continuous ranked probability score from quantiles.
 
     The CRPS equals twice the pinball loss integrated over all levels,
     ``2 * integral_0^1 pinball_tau d tau`` [1]_; here the integral is the
