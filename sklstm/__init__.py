@@ -12,7 +12,8 @@ from . import gates
 from ._backtest import backtest, backtest_report
 from ._baselines import NaiveRegressor
 from ._forecasting import forecast, make_lstm_pipeline, recursive_forecast
-from ._windowing import SequenceWindower, make_supervised
+from ._supervised import make_supervised
+from ._windowing import SequenceWindower
 
 __version__ = "0.1.0.dev0"
 
