@@ -21,7 +21,8 @@ from ._interval_metrics import (
     make_interval_scorer,
     pinball_loss,
 )
-from ._windowing import SequenceWindower, make_supervised
+from ._supervised import make_supervised
+from ._windowing import SequenceWindower
 
 __version__ = "0.1.0.dev0"
 

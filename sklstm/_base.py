@@ -403,9 +403,10 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
     def _fit_level(self, windows, y):
         """The naive forecast the network corrects, when normalising.
 
-        A :class:`~sklstm.NaiveRegressor` that finds the target's own history
-        among the windows' features (as :func:`make_supervised` lays it out)
-        and maps its last observed value to the units of ``y``. None with
+        A :class:`~sklstm.NaiveRegressor` fitted on each window's last step
+        finds the target's own history among the features (the column that
+        :func:`make_supervised` shifted into ``y``) and the affine map from
+        its scaled values to the units of ``y``. None with
         ``normalize=None``, or when no feature is the target's history (with a
         warning when ``normalize="last"`` asked for it).
         """
@@ -414,8 +415,9 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
             return None
         from ._baselines import NaiveRegressor
 
+        last_steps = windows.rows[windows.starts + windows.length - 1]
         try:
-            return NaiveRegressor("last").fit(windows.to_array(), y)
+            return NaiveRegressor("last").fit(last_steps[:, np.newaxis, :], y)
         except ValueError as exc:
             if normalize == "auto":
                 return None  # levels, as documented
@@ -431,12 +433,25 @@ class SequenceRegressorBase(RegressorMixin, SciKerasAdapter):
             return None
 
     def _level(self, windows):
-        """The level the network's output is added to: the last value, or 0."""
-        if getattr(self, "level_", None) is None:
+        """The level the network's output is added to: the last value, or 0.
+
+        The target's last observed value in each window, in the units of
+        ``y`` (one column per output), found through a running "last observed
+        row" over the rows behind the windows: no window-sized temporaries.
+        """
+        level = getattr(self, "level_", None)
+        if level is None:
             return 0.0
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # an all-missing window
-            return self.level_.predict(windows.to_array())
+        column = windows.rows[:, level.target_].astype(np.float64)
+        observed = ~np.isnan(column)
+        position = np.arange(len(column))
+        latest = np.maximum.accumulate(np.where(observed, position, -1))
+        ends = windows.starts + windows.length - 1
+        found = latest[ends]
+        inside = found >= windows.starts  # an observed value within the window
+        value = np.where(inside, column[np.maximum(found, 0)], np.nan)
+        out = value[:, np.newaxis] * level.unit_scale_ + level.unit_offset_
+        return out[:, 0] if self.y_ndim_ == 1 else out
 
     def _validation_dataset(self, validation_data, batch_size):
         """``validation_data=(X, y[, sample_weight])`` as fit's data: validated,

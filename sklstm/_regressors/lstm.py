@@ -51,15 +51,16 @@ class LSTMRegressor(SequenceRegressorBase):
         exactly; whether training finds it is another matter (measurements in
         the user guide, :doc:`/regressors`).
 
-    normalize : {"auto", "last"} or None, default=None
+    normalize : {"auto", "last"} or None, default="auto"
         "last" makes the network level-free: it reads each window relative to
         its last observed step (every feature), and learns the target as its
         change from the last observed value of the target's own history
         (found among the windows' features, as :func:`~sklstm.make_supervised`
         lays them out), which is added back to its predictions. Trends and
-        level shifts beyond the training range then stay in reach. None
-        learns levels. Without a feature that is the target's history, "last"
-        warns and learns levels; "auto" learns levels without a warning.
+        level shifts beyond the training range then stay in reach. "auto"
+        (the default) does the same when the target's history is among the
+        features and learns levels otherwise; "last" warns then. None learns
+        levels. Measurements in the user guide (:doc:`/regressors`).
 
         .. versionadded:: 0.1
 
@@ -243,7 +244,7 @@ class LSTMRegressor(SequenceRegressorBase):
         dropout=0.0,
         recurrent_dropout=0.0,
         linear_skip=None,
-        normalize=None,
+        normalize="auto",
         quantiles=None,
         optimizer="adam",
         learning_rate=0.01,
