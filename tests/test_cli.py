@@ -140,7 +140,6 @@ def test_cli_quiet_monthly_forecast_with_caveat_and_named_index(capsys, tmp_path
     assert main(argv) == 0
     captured = capsys.readouterr()
     assert "seasonal naive (12 rows)" in captured.out  # season from 'MS'
-    assert "Caveat: the LSTM's cross-validated MAE" in captured.out
     assert "fold 1/2" not in captured.err and "epoch 1" not in captured.err
     assert "longer than a third of the first fold's" in captured.err
     written = pd.read_csv(out)
@@ -169,3 +168,21 @@ def test_cli_interval_outside_the_unit_interval(capsys, weather_csv):
     with pytest.raises(SystemExit):
         main(argv)
     assert "expected a coverage strictly between 0 and 1" in capsys.readouterr().err
+
+
+def test_cli_report_warns_when_a_baseline_beats_the_lstm(capsys):
+    from sklstm._cli import _report
+
+    forecast = pd.Series([1.0], index=pd.RangeIndex(5, 6))
+    table = pd.DataFrame(
+        {"MAE": [2.0, 1.5, 3.0], "RMSE": [2.5, 2.0, 3.5], "MASE": [1.2, 0.9, 1.8]},
+        index=["LSTM pipeline", "naive (last value)", "seasonal naive (7 rows)"],
+    )
+    _report(table, forecast, "y")
+    out = capsys.readouterr().out
+    assert (
+        "Caveat: the LSTM's cross-validated MAE (2.000) is worse than the naive "
+        "(last value) forecast's (1.500)"
+    ) in out
+    _report(table.assign(MAE=[1.0, 1.5, 3.0]), forecast, "y")
+    assert "Caveat" not in capsys.readouterr().out
