@@ -11,11 +11,21 @@ import importlib
 from . import gates
 from ._backtest import backtest, backtest_report
 from ._baselines import NaiveRegressor
+from ._conformal import ConformalForecaster
 from ._forecasting import forecast, make_lstm_pipeline, recursive_forecast
 from ._frozen import FrozenRegressor
+from ._interval_metrics import (
+    crps_from_quantiles,
+    interval_coverage,
+    interval_score,
+    interval_width,
+    make_interval_scorer,
+    pinball_loss,
+)
 from ._persistence import load, save
+from ._supervised import make_supervised
 from ._versions import InconsistentVersionWarning
-from ._windowing import SequenceWindower, make_supervised
+from ._windowing import SequenceWindower
 
 __version__ = "0.1.0.dev0"
 
@@ -29,17 +39,24 @@ _LAZY = {
 }
 
 __all__ = [
+    "ConformalForecaster",
     "FrozenRegressor",
     "InconsistentVersionWarning",
     "NaiveRegressor",
     "SequenceWindower",
     "backtest",
     "backtest_report",
+    "crps_from_quantiles",
     "forecast",
     "gates",
+    "interval_coverage",
+    "interval_score",
+    "interval_width",
     "load",
+    "make_interval_scorer",
     "make_lstm_pipeline",
     "make_supervised",
+    "pinball_loss",
     "recursive_forecast",
     "save",
     *_LAZY,

@@ -97,7 +97,11 @@ def backtest(estimator, X, y, *, cv=None, horizon=None, season=1, params=None):
         - ``mase_scale``: the fold's in-sample seasonal-naive MAE, mean of
           ``|y[t] - y[t - season]|`` over consecutive training targets of the
           same output (NaN when the training targets are constant or shorter
-          than a season).
+          than a season);
+        - ``lower``, ``upper`` and ``nominal_coverage``, when the estimator
+          has ``predict_interval`` (e.g. :class:`~sklstm.ConformalForecaster`):
+          its interval at its own ``coverage``, which
+          :func:`backtest_report` sums up as coverage and interval score.
 
     See Also
     --------
@@ -177,19 +181,24 @@ def backtest(estimator, X, y, *, cv=None, horizon=None, season=1, params=None):
                 stacklevel=2,
             )
         n_test, n_outputs = pred.shape
-        frames.append(
-            pd.DataFrame(
-                {
-                    "fold": fold,
-                    "origin": np.repeat(index[test], n_outputs),
-                    "step": np.tile(steps, n_test),
-                    "target_time": _target_times(index, test, steps),
-                    "y_true": Y[test].ravel(),
-                    "y_pred": pred.ravel(),
-                    "mase_scale": np.tile(_naive_mae(Y[train], season), n_test),
-                }
-            )
+        frame = pd.DataFrame(
+            {
+                "fold": fold,
+                "origin": np.repeat(index[test], n_outputs),
+                "step": np.tile(steps, n_test),
+                "target_time": _target_times(index, test, steps),
+                "y_true": Y[test].ravel(),
+                "y_pred": pred.ravel(),
+                "mase_scale": np.tile(_naive_mae(Y[train], season), n_test),
+            }
         )
+        if hasattr(model, "predict_interval"):
+            bounds = np.asarray(model.predict_interval(history), dtype=np.float64)
+            bounds = bounds.reshape(stop - start, -1, 2)[test - start]
+            frame["lower"] = bounds[..., 0].ravel()
+            frame["upper"] = bounds[..., 1].ravel()
+            frame["nominal_coverage"] = model.get_params()["coverage"]
+        frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
 
@@ -211,7 +220,10 @@ def backtest_report(results, *, by="step"):
     report : DataFrame
         One row per group, with the columns ``MAE`` (mean absolute error),
         ``RMSE`` (root mean squared error), ``MASE`` (mean absolute scaled
-        error) and ``n`` (the number of forecasts).
+        error) and ``n`` (the number of forecasts); with intervals in
+        ``results`` (columns ``lower``, ``upper``, ``nominal_coverage``), also
+        ``coverage`` (the fraction of targets inside their interval) and
+        ``interval_score`` (Winkler's, see :func:`~sklstm.interval_score`).
 
     See Also
     --------
@@ -277,6 +289,18 @@ def backtest_report(results, *, by="step"):
             "n": groups["counted"].sum().astype(int),
         }
     )
+    if {"lower", "upper", "nominal_coverage"} <= set(results.columns):
+        y, lower, upper = results["y_true"], results["lower"], results["upper"]
+        alpha = 1.0 - results["nominal_coverage"]
+        frame["inside"] = ((y >= lower) & (y <= upper)).astype(float)
+        frame["winkler"] = (
+            (upper - lower)
+            + 2.0 / alpha * (lower - y).clip(lower=0)
+            + 2.0 / alpha * (y - upper).clip(lower=0)
+        )
+        groups = frame.groupby(keys)
+        report["coverage"] = groups["inside"].mean()
+        report["interval_score"] = groups["winkler"].mean()
     return report
 
 

@@ -35,6 +35,7 @@ from ._inputs import (
     validate_windows_and_target,
 )
 from ._params import check_fit_params, check_param_names
+from ._quantiles import PinballLoss, check_quantiles
 from ._scikeras import SciKerasAdapter, metric_name
 from ._validation import (
     Interval,
@@ -137,7 +138,8 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         "steps_per_execution": [int_at_least(1)],
         "jit_compile": ["boolean", StrOptions({"auto"})],
         "predict_backend": [StrOptions({"auto", "numpy", "keras"})],
-        "normalize": [StrOptions({"last"}), None],
+        "normalize": [StrOptions({"auto", "last"}), None],
+        "quantiles": [tuple, list, None],
     }
 
     # --- the network ---------------------------------------------------------
@@ -157,7 +159,8 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
             "dropout": self.dropout,
             "recurrent_dropout": self.recurrent_dropout,
             "linear_skip": self.linear_skip,
-            "relative": getattr(self, "normalize", None) == "last",
+            "relative": getattr(self, "level_", None) is not None,
+            "quantiles": self._quantile_levels(),
             **model_params,  # routed model__* parameters win
         }
         # Recorded for the safe format (sklstm.save), which rebuilds the
@@ -186,6 +189,8 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
             routed_lr = hasattr(self, "optimizer__learning_rate")
             compile_kwargs.setdefault("steps_per_execution", self.steps_per_execution)
             compile_kwargs.setdefault("jit_compile", self.jit_compile)
+            if self._quantile_levels() is not None:
+                compile_kwargs["loss"] = PinballLoss(self._quantile_levels())
             return _networks.compile_network(
                 model,
                 learning_rate=None if routed_lr else self.learning_rate,
@@ -195,6 +200,11 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
             )
 
         self._new_network(build)
+
+    def _quantile_levels(self):
+        """The checked ``quantiles`` as a tuple, or None for a point model."""
+        quantiles = getattr(self, "quantiles", None)
+        return None if quantiles is None else check_quantiles(self, quantiles)
 
     # --- parameters ----------------------------------------------------------
 
@@ -452,20 +462,26 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
             self.history_[key] += values
 
     def _fit_level(self, windows, y):
-        """With ``normalize="last"``, the naive forecast the network corrects.
+        """The naive forecast the network corrects, when normalising.
 
-        A :class:`~sklstm.NaiveRegressor` that finds the target's own history
-        among the windows' features (as :func:`make_supervised` lays it out)
-        and maps its last observed value to the units of ``y``. None when not
-        asked, or (with a warning) when no feature is the target's history.
+        A :class:`~sklstm.NaiveRegressor` fitted on each window's last step
+        finds the target's own history among the features (the column that
+        :func:`make_supervised` shifted into ``y``) and the affine map from
+        its scaled values to the units of ``y``. None with
+        ``normalize=None``, or when no feature is the target's history (with a
+        warning when ``normalize="last"`` asked for it).
         """
-        if getattr(self, "normalize", None) != "last":
+        normalize = getattr(self, "normalize", None)
+        if normalize is None:
             return None
         from ._baselines import NaiveRegressor
 
+        last_steps = windows.rows[windows.starts + windows.length - 1]
         try:
-            return NaiveRegressor("last").fit(windows.to_array(), y)
+            return NaiveRegressor("last").fit(last_steps[:, np.newaxis, :], y)
         except ValueError as exc:
+            if normalize == "auto":
+                return None  # levels, as documented
             warnings.warn(
                 f"{type(self).__name__} with normalize='last' found no feature "
                 f"of the windows that is the target's own history ({exc}), so "
@@ -478,12 +494,25 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
             return None
 
     def _level(self, windows):
-        """The level the network's output is added to: the last value, or 0."""
-        if getattr(self, "level_", None) is None:
+        """The level the network's output is added to: the last value, or 0.
+
+        The target's last observed value in each window, in the units of
+        ``y`` (one column per output), found through a running "last observed
+        row" over the rows behind the windows: no window-sized temporaries.
+        """
+        level = getattr(self, "level_", None)
+        if level is None:
             return 0.0
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # an all-missing window
-            return self.level_.predict(windows.to_array())
+        column = windows.rows[:, level.target_].astype(np.float64)
+        observed = ~np.isnan(column)
+        position = np.arange(len(column))
+        latest = np.maximum.accumulate(np.where(observed, position, -1))
+        ends = windows.starts + windows.length - 1
+        found = latest[ends]
+        inside = found >= windows.starts  # an observed value within the window
+        value = np.where(inside, column[np.maximum(found, 0)], np.nan)
+        out = value[:, np.newaxis] * level.unit_scale_ + level.unit_offset_
+        return out[:, 0] if self.y_ndim_ == 1 else out
 
     def _validation_dataset(self, validation_data, batch_size):
         """``validation_data=(X, y[, sample_weight])`` as fit's data: validated,
@@ -512,12 +541,59 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            Predictions in the units of ``y``, shaped as the ``y`` of fit.
+            Predictions in the units of ``y``, shaped as the ``y`` of fit;
+            the median for a quantile regressor.
         """
         check_is_fitted(self)
         windows = validate_windows(self, X, reset=False)
         raw = self._forward(windows)
+        levels = self._quantile_levels()
+        if levels is not None:
+            quantiles = self._quantiles_in_units(raw, windows)
+            return quantiles[..., levels.index(0.5)]
         return self.target_scaler_.inverse_transform(raw) + self._level(windows)
+
+    def predict_quantiles(self, X):
+        """Predict the quantiles of the target of each window.
+
+        Available when the regressor was fitted with ``quantiles``. The
+        quantiles never cross: the network outputs the lowest one and
+        positive gaps to the next.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_features)
+            Windows shaped as in :meth:`fit`.
+
+        Returns
+        -------
+        y_quantiles : ndarray of shape (n_samples, n_quantiles) or \
+                (n_samples, n_outputs, n_quantiles)
+            The quantiles, in the order of ``quantiles``, in the units of
+            ``y``; 3-D when ``y`` of fit was 2-D (several steps ahead).
+        """
+        check_is_fitted(self)
+        if self._quantile_levels() is None:
+            raise ValueError(
+                f"{type(self).__name__} was fitted without quantiles, so it has "
+                f"no quantiles to predict; set quantiles=(0.05, 0.5, 0.95) and "
+                f"refit, or wrap it in sklstm.ConformalForecaster for intervals."
+            )
+        windows = validate_windows(self, X, reset=False)
+        return self._quantiles_in_units(self._forward(windows), windows)
+
+    def _quantiles_in_units(self, raw, windows):
+        """Scaled quantiles ``(n, n_outputs, n_quantiles)`` in the units of y:
+        unscaled, plus the level (the quantiles of the change, moved)."""
+        scaler = self.target_scaler_
+        quantiles = np.asarray(raw, dtype=np.float64)
+        quantiles = quantiles * scaler.scale_[:, None] + scaler.mean_[:, None]
+        level = np.asarray(self._level(windows), dtype=np.float64)
+        quantiles = (
+            quantiles + level.reshape(len(level), -1, 1) if level.ndim else quantiles
+        )
+        return quantiles[:, 0, :] if self.y_ndim_ == 1 else quantiles
 
     def _forward(self, windows: Windows):
         """The network's raw (scaled) output for ``windows``."""

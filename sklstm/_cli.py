@@ -158,16 +158,20 @@ def _regressor(model, *, fast, random_state=0):
     return getattr(sklstm, MODELS[model])(**params)
 
 
-def run_forecast(data, target, *, window, horizon, model, period, splits, fast, log):
+def run_forecast(
+    data, target, *, window, horizon, model, period, splits, fast, log, interval=None
+):
     """Cross-validate the LSTM pipeline against baselines, then forecast.
 
-    Returns the score table (DataFrame), the forecast (Series) and the pipeline
-    fitted on all rows.
+    Returns the score table (DataFrame), the forecast (Series, or a DataFrame
+    with ``lower`` and ``upper`` columns with ``interval``) and the pipeline
+    fitted on all rows (inside a ConformalForecaster with ``interval``).
     """
     from sklearn.model_selection import TimeSeriesSplit
 
     quiet_tensorflow()
     from . import (
+        ConformalForecaster,
         NaiveRegressor,
         backtest,
         backtest_report,
@@ -196,10 +200,18 @@ def run_forecast(data, target, *, window, horizon, model, period, splits, fast, 
             f"from; consider a smaller --window"
         )
     cv = TimeSeriesSplit(n_splits=splits, test_size=test_size, gap=horizon - 1)
+
     # The baselines sit in the same pipeline and cross-validation as the LSTM;
     # the seasonal one reads a window that reaches one season back.
+    def lstm_pipeline():
+        pipe = make_lstm_pipeline(window, _regressor(model, fast=fast))
+        if interval is None:
+            return pipe
+        # Calibrated on the most recent fifth of each training set, per step.
+        return ConformalForecaster(pipe, coverage=interval, gap=horizon - 1)
+
     models = {
-        "LSTM pipeline": make_lstm_pipeline(window, _regressor(model, fast=fast)),
+        "LSTM pipeline": lstm_pipeline(),
         "naive (last value)": make_lstm_pipeline(window, NaiveRegressor()),
     }
     if period is not None and period > 1:
@@ -214,28 +226,44 @@ def run_forecast(data, target, *, window, horizon, model, period, splits, fast, 
             f"{name}: {splits} time-ordered folds of {test_size} rows (each test "
             f"row predicted with its real history, gap {horizon - 1})"
         )
-        params = _progress(log) if name == "LSTM pipeline" else None
+        params = _progress(log) if name == "LSTM pipeline" and not interval else None
         results = backtest(pipe, X, Y, cv=cv, season=period or 1, params=params)
         report = backtest_report(results, by="fold")
-        rows.append(report[["MAE", "RMSE", "MASE"]].mean().rename(name))
+        columns = [c for c in ("MAE", "RMSE", "MASE", "coverage") if c in report]
+        rows.append(report[columns].mean().rename(name))
         log(f"{name}: MAE {rows[-1]['MAE']:.3f} ({time.perf_counter() - start:.0f} s)")
     table = pd.DataFrame(rows)
     log(f"final fit on all {len(X)} rows")
-    pipe = make_lstm_pipeline(window, _regressor(model, fast=fast))
-    pipe.fit(X, Y, **_progress(log))
-    prediction = forecast(pipe, data).rename(f"{target}_forecast")
+    pipe = lstm_pipeline()
+    pipe.fit(X, Y, **({} if interval else _progress(log)))
+    if interval is None:
+        prediction = forecast(pipe, data).rename(f"{target}_forecast")
+    else:
+        prediction = forecast(pipe, data, coverage=interval)
+        prediction.columns = [f"{target}_forecast", "lower", "upper"]
     return table, prediction, pipe
 
 
 def _save_plot(path, data, target, forecast, title):
     from .plotting import plot_forecast
 
+    band = None
+    if isinstance(forecast, pd.DataFrame):  # with an interval
+        band = forecast[["lower", "upper"]]
+        forecast = forecast.iloc[:, 0]
     history = data[target].iloc[-8 * len(forecast) :]
     # The forecast line starts at the last observation; NaN leaves no line.
     lead = history.where(history.index == history.index[-1])
     combined = pd.concat([lead, forecast.rename(target)])
+    if band is not None:
+        empty = pd.DataFrame(float("nan"), index=history.index, columns=band.columns)
+        band = pd.concat([empty, band])
     ax = plot_forecast(
-        history, combined, horizon=len(forecast), labels=("observed", "forecast")
+        history,
+        combined,
+        horizon=len(forecast),
+        labels=("observed", "forecast"),
+        interval=band,
     )
     ax.set_title(title)
     ax.figure.savefig(path, dpi=120, bbox_inches="tight")
@@ -376,7 +404,7 @@ def _forecast(args):
     table, forecast, pipe = run_forecast(
         data, args.target, window=args.window, horizon=args.horizon,
         model=args.model, period=period, splits=args.splits, fast=args.fast,
-        log=log,
+        log=log, interval=args.interval,
     )  # fmt: skip
     _report(table, forecast, args.target)
     if args.output:
@@ -430,7 +458,18 @@ def _forecast_from_model(args):
     log(f"{args.csv}: {len(data)} rows, features {list(data.columns)}")
     pipe = load(args.model_file)
     log(f"{args.model_file}: {_describe_model(pipe)}")
-    prediction = forecast(pipe, data).rename(f"{args.target}_forecast")
+    conformal = hasattr(pipe, "predict_interval")
+    if args.interval is not None and not conformal:
+        raise CLIError(
+            f"{args.model_file} holds no interval calibration: train and save "
+            f"it with --interval to forecast intervals from it"
+        )
+    if conformal:  # the coverage it was calibrated for, unless asked otherwise
+        coverage = args.interval if args.interval is not None else pipe.coverage
+        prediction = forecast(pipe, data, coverage=coverage)
+        prediction.columns = [f"{args.target}_forecast", "lower", "upper"]
+    else:
+        prediction = forecast(pipe, data).rename(f"{args.target}_forecast")
     print(f"Forecast of {args.target}:")
     print(prediction.round(2).to_string())
     if args.output:
@@ -443,6 +482,9 @@ def _forecast_from_model(args):
 
 
 def _describe_model(pipe):
+    if hasattr(pipe, "predict_interval"):  # a ConformalForecaster
+        inner = _describe_model(pipe.estimator_)
+        return f"{inner}, with conformal intervals ({pipe.coverage:.0%})"
     steps = getattr(pipe, "steps", [(None, pipe)])
     names = []
     for _, step in steps:
@@ -451,6 +493,18 @@ def _describe_model(pipe):
             name = f"{step.estimator_type} (NumPy, no TensorFlow)"
         names.append(name)
     return " -> ".join(names)
+
+
+def _coverage(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(
+            f"expected a coverage strictly between 0 and 1, e.g. 0.9; got {text!r}"
+        )
+    return value
 
 
 def _int_at_least(minimum):
@@ -515,6 +569,14 @@ def _parser():
         type=_int_at_least(2),
         default=3,
         help="time-ordered cross-validation folds",
+    )
+    forecast.add_argument(
+        "--interval",
+        type=_coverage,
+        default=None,
+        metavar="COVERAGE",
+        help="also give a conformal prediction interval of this coverage, e.g. "
+        "0.9: lower and upper columns in the output and a band in the plot",
     )
     forecast.add_argument("--output", help="write the forecast to this CSV file")
     forecast.add_argument(

@@ -17,7 +17,7 @@ from ._windowing import SequenceWindower
 __all__ = ["make_lstm_pipeline", "recursive_forecast"]
 
 
-def make_lstm_pipeline(window, regressor=None, *, scaler="standard", fill_value=np.nan):
+def make_lstm_pipeline(window, regressor=None, *, scaler="standard", fill_value="auto"):
     """The standard leakage-safe LSTM pipeline: scale, window, regress.
 
     Parameters
@@ -39,9 +39,11 @@ def make_lstm_pipeline(window, regressor=None, *, scaler="standard", fill_value=
         (``set_output(transform="pandas")``) when it offers ``set_output``, so
         that the index of ``X`` reaches the windower (see Notes).
 
-    fill_value : float, default=np.nan
-        Value of the steps before the first row (NaN steps are masked by the
-        sklstm regressors; use e.g. 0.0 for a tabular regressor).
+    fill_value : float or "auto", default="auto"
+        Value of the steps never observed before a row. "auto" means NaN for a
+        regressor that accepts missing values (per its tags: the sklstm
+        regressors mask NaN steps, :class:`~sklstm.NaiveRegressor` skips them)
+        and 0.0 for one that does not, e.g. ``Ridge()``.
 
     Returns
     -------
@@ -71,9 +73,11 @@ def make_lstm_pipeline(window, regressor=None, *, scaler="standard", fill_value=
     --------
     >>> from sklearn.linear_model import Ridge
     >>> from sklstm import make_lstm_pipeline
-    >>> pipe = make_lstm_pipeline(24, Ridge(), fill_value=0.0)
+    >>> pipe = make_lstm_pipeline(24, Ridge())
     >>> [name for name, _ in pipe.steps]
     ['scaler', 'windower', 'regressor']
+    >>> pipe.named_steps["windower"].fill_value  # Ridge takes no NaN
+    0.0
     """
     if regressor is None:
         from ._regressors import LSTMRegressor
@@ -96,7 +100,15 @@ def make_lstm_pipeline(window, regressor=None, *, scaler="standard", fill_value=
             scaler.set_output(transform="pandas")
         steps.append(("scaler", scaler))
     # A tabular regressor (no 3-D input) gets the flattened lag matrix.
-    flatten = not get_tags(regressor).input_tags.three_d_array
+    tags = get_tags(regressor)
+    flatten = not tags.input_tags.three_d_array
+    if isinstance(fill_value, str):
+        if fill_value != "auto":
+            raise ValueError(
+                f"make_lstm_pipeline expected fill_value as a float or 'auto'; "
+                f"got {fill_value!r}."
+            )
+        fill_value = np.nan if tags.input_tags.allow_nan else 0.0
     windower = SequenceWindower(window, fill_value=fill_value, flatten=flatten)
     steps.append(("windower", windower))
     steps.append(("regressor", regressor))
@@ -104,7 +116,13 @@ def make_lstm_pipeline(window, regressor=None, *, scaler="standard", fill_value=
 
 
 def _context_length(estimator):
-    """Rows of history the estimator reads: the largest windower's window."""
+    """Rows of history the estimator reads: the largest windower's window.
+
+    A meta-estimator (e.g. :class:`~sklstm.ConformalForecaster`) is looked
+    into: its fitted ``estimator_``, else its ``estimator``.
+    """
+    while not isinstance(estimator, Pipeline) and hasattr(estimator, "estimator"):
+        estimator = getattr(estimator, "estimator_", estimator.estimator)
     steps = estimator.steps if isinstance(estimator, Pipeline) else []
     windows = [step.window for _, step in steps if isinstance(step, SequenceWindower)]
     return max(windows) if windows else None
@@ -212,7 +230,7 @@ def _future_index(index, n_rows, horizons):
     return pd.RangeIndex(n_rows, n_rows + max(horizons))[[h - 1 for h in horizons]]
 
 
-def forecast(estimator, history, *, steps=None, horizons=None):
+def forecast(estimator, history, *, steps=None, horizons=None, coverage=None):
     """Forecast from the end of ``history``: one value per step ahead.
 
     The last row of ``history`` is the forecast origin; its window is read
@@ -242,13 +260,22 @@ def forecast(estimator, history, *, steps=None, horizons=None):
         The steps ahead of a direct model's outputs, as given to
         :func:`make_supervised`; None means ``1, 2, ..., n_outputs``.
 
+    coverage : float or None, default=None
+        Also return a prediction interval of this nominal coverage (strictly
+        between 0 and 1), from the estimator's ``predict_interval``, e.g. a
+        :class:`~sklstm.ConformalForecaster`. Direct (or one-step) models
+        only: intervals of a recursion would ignore the compounding errors.
+
+        .. versionadded:: 0.1
+
     Returns
     -------
-    forecast : Series
+    forecast : Series or DataFrame
         One value per step ahead, indexed by the target times: timestamps
         for a DatetimeIndex with a (given or inferred) frequency, integer
         positions after the last label for an integer index, else positions
-        counted from the start of ``history``.
+        counted from the start of ``history``. With ``coverage``, a DataFrame
+        with the forecast's column and ``lower`` and ``upper``.
 
     See Also
     --------
@@ -270,6 +297,13 @@ def forecast(estimator, history, *, steps=None, horizons=None):
     2024-03-02    61.0
     2024-03-03    62.0
     Freq: D, Name: level, dtype: float64
+
+    With an interval (the estimator needs ``predict_interval``):
+
+    >>> from sklstm import ConformalForecaster
+    >>> model = ConformalForecaster(pipe, coverage=0.8).fit(X, y)
+    >>> forecast(model, series.to_frame(), coverage=0.8).columns.tolist()
+    ['level', 'lower', 'upper']
     """
     rows = history if hasattr(history, "iloc") else np.asarray(history)
     if isinstance(rows, pd.Series):
@@ -290,9 +324,22 @@ def forecast(estimator, history, *, steps=None, horizons=None):
         raise ValueError(
             f"forecast expected steps as an int >= 1 or None; got {steps!r}."
         )
+    if coverage is not None and not hasattr(estimator, "predict_interval"):
+        raise ValueError(
+            f"forecast got coverage={coverage!r}, but {type(estimator).__name__} "
+            f"has no predict_interval, so it gives no interval. Wrap it: "
+            f"sklstm.ConformalForecaster(estimator, coverage={coverage!r})."
+        )
     last = np.asarray(estimator.predict(rows.iloc[-window:]), dtype=np.float64)[-1]
     values = np.atleast_1d(last)
     name = history.name if isinstance(history, pd.Series) else None
+    if coverage is not None and values.size == 1 and steps not in (None, 1):
+        raise ValueError(
+            f"forecast gives intervals of direct models only; got steps="
+            f"{steps!r} for a one-step model, whose recursion would compound "
+            f"errors that its interval ignores. Fit a direct model with "
+            f"make_supervised(..., horizon=range(1, {steps + 1}))."
+        )
     if values.size > 1 or steps in (None, 1):  # a direct model, or one step
         if steps not in (None, values.size) and values.size > 1:
             raise ValueError(
@@ -314,7 +361,19 @@ def forecast(estimator, history, *, steps=None, horizons=None):
         index = _future_index(getattr(rows, "index", None), len(rows), horizons)
         if name is None and rows.shape[1] == 1:
             name = rows.columns[0]
-        return pd.Series(values, index=index, name=name)
+        point = pd.Series(values, index=index, name=name)
+        if coverage is None:
+            return point
+        bounds = estimator.predict_interval(rows.iloc[-window:], coverage=coverage)
+        bounds = np.asarray(bounds, dtype=np.float64)[-1].reshape(-1, 2)
+        return pd.DataFrame(
+            {
+                "forecast" if name is None else name: values,
+                "lower": bounds[:, 0],
+                "upper": bounds[:, 1],
+            },
+            index=index,
+        )
     if rows.shape[1] != 1:
         raise ValueError(
             f"forecast can roll a one-step model forward only on a single "

@@ -14,8 +14,6 @@ the target scaling and the level of the regressor it was saved from, and
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
@@ -42,6 +40,7 @@ NETWORK_ARGS = {
     "mask_missing": True,
     "linear_skip": None,
     "relative": False,
+    "quantiles": None,
     "reset_after": True,
     "use_bias": True,
     "unit_forget_bias": True,
@@ -89,9 +88,25 @@ def network_args(args):
     ):
         if not _bool(args[name]):
             problems.append(f"{name}={args[name]!r} (expected True or False)")
+    quantiles = args["quantiles"]
+    if quantiles is not None:
+        values = list(quantiles) if isinstance(quantiles, tuple | list) else []
+        if not (
+            values
+            and all(isinstance(q, float | int) and not _bool(q) for q in values)
+            and all(0 < q < 1 for q in values)
+            and all(a < b for a, b in zip(values, values[1:], strict=False))
+            and 0.5 in values
+        ):
+            problems.append(
+                f"quantiles={quantiles!r} (expected increasing levels in (0, 1) "
+                f"with 0.5 among them)"
+            )
+        else:
+            quantiles = tuple(float(q) for q in values)
     if problems:
         raise ValueError(f"invalid network argument(s): {', '.join(problems)}")
-    return {**args, "units": tuple(int(u) for u in units)}
+    return {**args, "units": tuple(int(u) for u in units), "quantiles": quantiles}
 
 
 def expected_layers(input_shape, n_outputs, args):
@@ -122,7 +137,8 @@ def expected_layers(input_shape, n_outputs, args):
         width = u * widen
     skip = {None: 0, "last": n_features, "window": steps * n_features}
     width += skip[args["linear_skip"]]
-    layers.append(("head", [(width, n_outputs), (n_outputs,)]))
+    head = n_outputs * (1 if args["quantiles"] is None else len(args["quantiles"]))
+    layers.append(("head", [(width, head), (head,)]))
     return layers
 
 
@@ -259,7 +275,25 @@ class NumpyNetwork:
             )
             x = np.concatenate([x, skip], axis=1)
         kernel, bias = self.layers[-1][1]
-        return x @ kernel + bias
+        out = x @ kernel + bias
+        if args["quantiles"] is not None:
+            out = monotone_quantiles(out, len(args["quantiles"]))
+        return out
+
+
+def monotone_quantiles(raw, n_quantiles):
+    """Sorted quantiles from a quantile head's raw output, in NumPy.
+
+    The NumPy branch of :func:`sklstm._quantiles.monotone_quantiles` (which
+    needs Keras to import): ``(n, n_outputs * n_quantiles)`` to
+    ``(n, n_outputs, n_quantiles)``, the lowest quantile and then the
+    cumulative softplus gaps.
+    """
+    raw = raw.reshape(-1, raw.shape[-1] // n_quantiles, n_quantiles)
+    if n_quantiles == 1:
+        return raw
+    gaps = np.logaddexp(0.0, raw[..., 1:]).astype(raw.dtype)
+    return np.concatenate([raw[..., :1], raw[..., :1] + np.cumsum(gaps, axis=-1)], -1)
 
 
 class FrozenRegressor(RegressorMixin, BaseEstimator):
@@ -366,17 +400,76 @@ class FrozenRegressor(RegressorMixin, BaseEstimator):
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            Predictions in the units of ``y``.
+            Predictions in the units of ``y``; the median for a quantile
+            regressor.
         """
         check_is_fitted(self)
-        windows = validate_windows(self, X, reset=False).to_array()
-        raw = self.network_.forward(windows)
-        level = 0.0
-        if getattr(self, "level_", None) is not None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)  # an all-missing window
-                level = self.level_.predict(windows)
-        return self.target_scaler_.inverse_transform(raw) + level
+        windows = validate_windows(self, X, reset=False)
+        raw = self.network_.forward(windows.to_array())
+        levels = self.network_.args["quantiles"]
+        if levels is not None:
+            quantiles = self._quantiles_in_units(raw, windows)
+            return quantiles[..., levels.index(0.5)]
+        return self.target_scaler_.inverse_transform(raw) + self._level(windows)
+
+    def predict_quantiles(self, X):
+        """Predict the quantiles of the target of each window, with NumPy.
+
+        Available when the saved regressor was fitted with ``quantiles``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_features)
+            Windows shaped as in the saved regressor's fit.
+
+        Returns
+        -------
+        y_quantiles : ndarray of shape (n_samples, n_quantiles) or \
+                (n_samples, n_outputs, n_quantiles)
+            The quantiles, in the order of ``quantiles``, in the units of
+            ``y``.
+        """
+        check_is_fitted(self)
+        if self.network_.args["quantiles"] is None:
+            raise ValueError(
+                f"FrozenRegressor (a {self.estimator_type} fitted without "
+                f"quantiles) has no quantiles to predict."
+            )
+        windows = validate_windows(self, X, reset=False)
+        return self._quantiles_in_units(
+            self.network_.forward(windows.to_array()), windows
+        )
+
+    # The two below mirror SequenceRegressorBase._level and _quantiles_in_units
+    # (sklstm/_base.py), which need Keras to import; tests/test_persistence.py
+    # checks that both give the same predictions.
+
+    def _level(self, windows):
+        """The target's last observed value in each window, in y's units, or 0."""
+        level = getattr(self, "level_", None)
+        if level is None:
+            return 0.0
+        column = windows.rows[:, level.target_].astype(np.float64)
+        observed = ~np.isnan(column)
+        position = np.arange(len(column))
+        latest = np.maximum.accumulate(np.where(observed, position, -1))
+        ends = windows.starts + windows.length - 1
+        found = latest[ends]
+        inside = found >= windows.starts
+        value = np.where(inside, column[np.maximum(found, 0)], np.nan)
+        out = value[:, np.newaxis] * level.unit_scale_ + level.unit_offset_
+        return out[:, 0] if self.y_ndim_ == 1 else out
+
+    def _quantiles_in_units(self, raw, windows):
+        scaler = self.target_scaler_
+        quantiles = np.asarray(raw, dtype=np.float64)
+        quantiles = quantiles * scaler.scale_[:, None] + scaler.mean_[:, None]
+        level = np.asarray(self._level(windows), dtype=np.float64)
+        quantiles = (
+            quantiles + level.reshape(len(level), -1, 1) if level.ndim else quantiles
+        )
+        return quantiles[:, 0, :] if self.y_ndim_ == 1 else quantiles
 
     def thaw(self):
         """The trainable regressor, with Keras: the network rebuilt from its weights.
@@ -387,9 +480,9 @@ class FrozenRegressor(RegressorMixin, BaseEstimator):
         Returns
         -------
         estimator : LSTMRegressor, StackedLSTMRegressor or BiLSTMRegressor
-            The fitted regressor, predicting as this one does.
+            The regressor, fitted and predicting as this one does (unfitted,
+            with the same parameters, if this one is).
         """
-        check_is_fitted(self)
         from ._persistence import thaw
 
         return thaw(self)

@@ -20,6 +20,8 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
+from ._quantiles import MonotoneQuantiles
+
 __all__ = [
     "CELLS",
     "EndMask",
@@ -169,6 +171,7 @@ def build_network(
     mask_missing=True,
     linear_skip=None,
     relative=False,
+    quantiles=None,
     **cell_kwargs,
 ):
     """Build an uncompiled recurrent network: (masking), recurrent layers, a head.
@@ -202,6 +205,11 @@ def build_network(
     relative : bool, default=False
         Put :class:`RelativeToLast` in front: the recurrent layers read each
         window relative to its last observed step.
+    quantiles : sequence of float or None, default=None
+        Levels of a quantile head: the Dense head gets ``n_outputs *
+        len(quantiles)`` units and :class:`~sklstm._quantiles.MonotoneQuantiles`
+        sorts them, so the network outputs ``(n_samples, n_outputs,
+        n_quantiles)`` quantiles that never cross.
     **cell_kwargs : dict
         Further arguments of every recurrent layer, e.g. ``reset_after``.
 
@@ -233,7 +241,12 @@ def build_network(
     if linear_skip is not None:
         skip = LinearSkip(linear_skip, name="linear_skip")(inputs)
         x = layers.Concatenate(name=f"{cell}_and_skip")([x, skip])
-    outputs = layers.Dense(int(n_outputs), name="head")(x)
+    if quantiles is None:
+        outputs = layers.Dense(int(n_outputs), name="head")(x)
+    else:
+        n_quantiles = len(quantiles)
+        x = layers.Dense(int(n_outputs) * n_quantiles, name="head")(x)
+        outputs = MonotoneQuantiles(n_quantiles, name="quantiles")(x)
     return keras.Model(inputs, outputs, name=f"sklstm_{cell}")
 
 

@@ -1,7 +1,8 @@
 """A fitted Keras network run through :mod:`sklstm.gates`, without Keras.
 
 For the networks :func:`sklstm._networks.build_network` builds (masking, LSTM
-or GRU layers, plain or bidirectional, a linear skip, a linear head),
+or GRU layers, plain or bidirectional, a linear skip, a linear head, the
+sorted quantiles of a quantile head),
 :func:`numpy_forward` gives the network's output to float32 round-off without
 Keras's fixed cost per call; :func:`gate_activations` opens up the first
 recurrent layer step by step. Any other network is left to Keras
@@ -24,6 +25,7 @@ from ._networks import (
     last_observed,
     recurrent_layers,
 )
+from ._quantiles import MonotoneQuantiles, monotone_quantiles
 
 __all__ = ["gate_activations", "numpy_forward", "supports_numpy_forward"]
 
@@ -34,6 +36,7 @@ _PLAIN_LAYERS = (
     NaNMask,
     LinearSkip,
     layers.Concatenate,
+    MonotoneQuantiles,
 )
 
 
@@ -124,7 +127,11 @@ def numpy_forward(model, X):
     if skip is not None:
         x = np.concatenate([x, skip], axis=1)
     kernel, bias = _head(model).get_weights()
-    return x @ kernel + bias
+    out = x @ kernel + bias
+    for layer in model.layers:
+        if isinstance(layer, MonotoneQuantiles):
+            out = monotone_quantiles(out, layer.n_quantiles, np)
+    return out
 
 
 def _linear_skip(model, X):

@@ -31,7 +31,6 @@ from collections import defaultdict
 from ._archive import ArchiveError, Reader, Writer
 from ._frozen import FrozenRegressor, NumpyNetwork
 from ._inputs import TargetScaler
-from ._validation import check_is_fitted
 from ._versions import NUMPY_PACKAGES, PACKAGES, check_versions, current_versions
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "SAFE_TYPES", "load", "save"]
@@ -75,6 +74,7 @@ SAFE_TYPES = {
     ),
     "sklstm.SequenceWindower": ("sklstm", "SequenceWindower", "plain"),
     "sklstm.NaiveRegressor": ("sklstm", "NaiveRegressor", "plain"),
+    "sklstm.ConformalForecaster": ("sklstm", "ConformalForecaster", "plain"),
     "sklstm.LSTMRegressor": ("sklstm", "LSTMRegressor", "network"),
     "sklstm.StackedLSTMRegressor": ("sklstm", "StackedLSTMRegressor", "network"),
     "sklstm.BiLSTMRegressor": ("sklstm", "BiLSTMRegressor", "network"),
@@ -147,7 +147,8 @@ def save(estimator, path):
         A :class:`~sklearn.pipeline.Pipeline` or single estimator made of the
         types the format knows: :class:`~sklstm.LSTMRegressor`,
         :class:`~sklstm.StackedLSTMRegressor`, :class:`~sklstm.BiLSTMRegressor`
-        (fitted), :class:`~sklstm.NaiveRegressor`,
+        (quantile heads included), :class:`~sklstm.ConformalForecaster`,
+        :class:`~sklstm.NaiveRegressor`,
         :class:`~sklstm.SequenceWindower`, scikit-learn's ``StandardScaler``,
         ``MinMaxScaler``, ``RobustScaler``, ``MaxAbsScaler``, ``Ridge`` and
         ``LinearRegression``. Parameters must be plain data (e.g.
@@ -225,16 +226,27 @@ def _encode(estimator, writer, where):
     }
 
 
+def _is_estimator(value):
+    return hasattr(value, "get_params") and not isinstance(value, type)
+
+
+def _encode_value(value, writer, where):
+    """Plain data, or an estimator (e.g. a wrapper's) as a nested description."""
+    if _is_estimator(value):
+        return {"__estimator__": _encode(value, writer, where)}
+    return writer.encode(value, where)
+
+
 def _encode_params(params, writer, where):
     return {
-        key: writer.encode(value, f"{where} parameter {key!r}")
+        key: _encode_value(value, writer, f"{where} parameter {key!r}")
         for key, value in params.items()
     }
 
 
 def _encode_state(state, writer, where):
     return {
-        key: writer.encode(value, f"{where} attribute {key!r}")
+        key: _encode_value(value, writer, f"{where} attribute {key!r}")
         for key, value in state.items()
     }
 
@@ -266,8 +278,15 @@ def _encode_pipeline(pipeline, writer, where, name):
 
 
 def _encode_regressor(reg, writer, where, name):
-    check_is_fitted(reg)
-    if isinstance(reg, FrozenRegressor):  # saved again: its parts as loaded
+    frozen = isinstance(reg, FrozenRegressor)
+    if not hasattr(reg, "network_" if frozen else "model_"):  # unfitted
+        params = reg.params if frozen else reg.get_params(deep=False)
+        return {
+            "type": name,
+            "params": _encode_params(dict(params or {}), writer, where),
+            "network": None,
+        }
+    if frozen:  # saved again: its parts as loaded  # saved again: its parts as loaded
         network = reg.network_
         params = dict(reg.params)
         input_shape, n_outputs = network.input_shape, network.n_outputs
@@ -464,12 +483,19 @@ def _decode(reader, node, where, trainable):
     )
 
 
-def _decode_dict(reader, data, where):
+def _decode_dict(reader, data, where, trainable=False):
     if not isinstance(data, dict):
         raise ArchiveError(f"{reader.path}: {where} is not a mapping.")
     return {
-        key: reader.decode(value, f"{where}[{key!r}]") for key, value in data.items()
+        key: _decode_value(reader, value, f"{where}[{key!r}]", trainable)
+        for key, value in data.items()
     }
+
+
+def _decode_value(reader, data, where, trainable):
+    if isinstance(data, dict) and set(data) == {"__estimator__"}:
+        return _decode(reader, data["__estimator__"], where, trainable)
+    return reader.decode(data, where)
 
 
 def _construct(reader, cls, params, where):
@@ -492,8 +518,8 @@ def _construct(reader, cls, params, where):
     return estimator
 
 
-def _set_state(reader, estimator, state, where, skip=()):
-    state = _decode_dict(reader, state, f"{where} attributes")
+def _set_state(reader, estimator, state, where, skip=(), trainable=False):
+    state = _decode_dict(reader, state, f"{where} attributes", trainable)
     cls = type(estimator)
     for key, value in state.items():
         if key in skip:
@@ -507,12 +533,17 @@ def _set_state(reader, estimator, state, where, skip=()):
     return estimator
 
 
-def _build(reader, name, params, state, where):
+def _build(reader, name, params, state, where, trainable=False):
     estimator = _construct(reader, _class(name), params, where)
-    return _set_state(reader, estimator, state, where)
+    return _set_state(reader, estimator, state, where, trainable=trainable)
 
 
 def _decode_regressor(reader, node, name, where, trainable):
+    if node.get("network", ...) is None:  # an unfitted regressor
+        (params,) = _members(reader, node, where, ["params"])
+        params = _decode_dict(reader, params, f"{where} parameters")
+        frozen = FrozenRegressor(estimator_type=name.rsplit(".", 1)[-1], params=params)
+        return thaw(frozen) if trainable else frozen
     keys = ["params", "state", "history", "level", "target_scaler", "network"]
     params, state, history, level, scaler, network = _members(reader, node, where, keys)
     params = _decode_dict(reader, params, f"{where} parameters")
@@ -599,12 +630,14 @@ def thaw(frozen):
     reader_path = "the archive"
     cls = _class(name)
     try:
-        reg = cls(**frozen.params)
+        reg = cls(**(frozen.params or {}))
         reg._validate_params()
     except (TypeError, ValueError) as exc:
         raise ArchiveError(
             f"{reader_path}: {where} has invalid parameters: {exc}"
         ) from None
+    if not hasattr(frozen, "network_"):
+        return reg  # unfitted, with its parameters
     fitted = {
         key: value
         for key, value in vars(frozen).items()

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from sklearn.base import _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import _safe_split
 from sklearn.utils.validation import (
     _check_feature_names_in,
@@ -29,6 +29,7 @@ from sklearn.utils.validation import (
 )
 
 __all__ = [
+    "HasMethods",
     "Integral",
     "Interval",
     "Real",

@@ -1,15 +1,24 @@
-"""Windowing a time-ordered table: ``SequenceWindower`` and ``make_supervised``.
+"""Windowing a time-ordered table: ``SequenceWindower`` and the ``Windows`` value.
 
-Both keep the row-alignment contract of sklstm: the windower returns one output
+The windower keeps the row-alignment contract of sklstm: it returns one output
 row per input row (the window *ending* at that row), so that it can sit inside
-a scikit-learn :class:`~sklearn.pipeline.Pipeline`; ``make_supervised`` builds the
-targets outside the pipeline, before any splitting.
+a scikit-learn :class:`~sklearn.pipeline.Pipeline`; ``make_supervised``
+(``sklstm/_supervised.py``) builds the targets outside the pipeline, before any
+splitting.
 
 The windower remembers the last rows it was fitted on, with their positions in
 time (from a pandas index), so that rows which continue the fitted data (a
 cross-validation test fold, the last row, new data) are windowed with the
 history that was really observed before them. Steps that were never observed
 stay ``fill_value`` (NaN, masked by the regressors).
+
+The stride contract with the regressors: the windower's 3-D output is a
+read-only strided view over one padded copy of the rows, consecutive windows
+one row apart (strides ``(r, r, f)`` for a row stride ``r``). :func:`as_windows`
+recovers those rows and each window's start without copying (every ``k``-th
+window, ``X[::k]``, too), as a :class:`Windows` value that the regressors
+validate once and then train on (batches gathered from the rows) and predict
+from; any other 3-D array is read as contiguous windows laid end to end.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -17,7 +26,6 @@ stay ``fill_value`` (NaN, masked by the regressors).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +36,6 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.metaestimators import available_if
 
 from ._validation import (
-    Integral,
     Real,
     _check_feature_names_in,
     _fit_context,
@@ -41,7 +48,7 @@ from ._validation import (
 )
 from ._versions import VersionedPickleMixin
 
-__all__ = ["SequenceWindower", "make_supervised"]
+__all__ = ["SequenceWindower", "Windows", "as_windows"]
 
 
 def _is_flat(windower):
@@ -548,183 +555,3 @@ def as_windows(X):
     X = np.ascontiguousarray(X)
     starts = np.arange(n_samples, dtype=np.int64) * window
     return Windows(X.reshape(n_samples * window, n_features), starts, window)
-
-
-def _check_horizons(horizon):
-    """Return the horizons as a tuple of ints >= 1, and whether one was given."""
-    if isinstance(horizon, Integral) and not isinstance(horizon, bool):
-        steps, single = (int(horizon),), True
-    elif isinstance(horizon, Iterable) and not isinstance(horizon, str | bytes):
-        steps, single = tuple(horizon), False
-    else:
-        raise TypeError(
-            f"make_supervised expected horizon as an int >= 1 or a sequence of "
-            f"them, e.g. 1 or range(1, 8); got {horizon!r}."
-        )
-    if not steps or not all(
-        isinstance(h, Integral) and not isinstance(h, bool) and h >= 1 for h in steps
-    ):
-        raise ValueError(
-            f"make_supervised expected horizon as an int >= 1 or a non-empty "
-            f"sequence of them, e.g. 1 or range(1, 8); got {horizon!r}."
-        )
-    return tuple(int(h) for h in steps), single
-
-
-def _target_column(data, target):
-    """Split 2-D ``data`` into the target column's position and its name."""
-    n_columns = data.shape[1]
-    if isinstance(data, pd.DataFrame):
-        columns = list(data.columns)
-        if target is None:
-            if n_columns == 1:
-                return 0, columns[0]
-            raise ValueError(
-                f"make_supervised expected target= naming the column to "
-                f"forecast when data has {n_columns} columns; got target=None. "
-                f"Pass e.g. target={columns[0]!r}; columns are {columns!r}."
-            )
-        if target not in columns:
-            raise ValueError(
-                f"make_supervised expected target to be one of the columns "
-                f"{columns!r}; got {target!r}."
-            )
-        return columns.index(target), target
-    if target is None:
-        if n_columns == 1:
-            return 0, None
-        raise ValueError(
-            f"make_supervised expected target= (the index of the column to "
-            f"forecast) when data has {n_columns} columns; got target=None. "
-            f"Pass e.g. target=0."
-        )
-    if not (
-        isinstance(target, Integral)
-        and not isinstance(target, bool)
-        and -n_columns <= target < n_columns
-    ):
-        raise ValueError(
-            f"make_supervised expected target as a column index in "
-            f"[0, {n_columns}) for an array with {n_columns} columns; got "
-            f"{target!r}."
-        )
-    return int(target) % n_columns, None
-
-
-def make_supervised(data, *, target=None, horizon=1):
-    """Pair each row of a series with the value(s) that follow it.
-
-    Builds the supervised-learning table of a forecasting problem: ``X`` holds
-    rows ``0 .. n - h - 1`` of ``data`` (all features, the target's own history
-    included) and ``y[t]`` is the target ``h`` rows after row ``t``. Do this once,
-    before splitting; windowing and scaling belong inside the pipeline.
-
-    Parameters
-    ----------
-    data : array-like of shape (n_samples,) or (n_samples, n_features)
-        Time-ordered observations, oldest first: a 1-D array or Series for a
-        single series, a 2-D array or DataFrame for several features.
-
-    target : str, int or None, default=None
-        The column to forecast in 2-D ``data``: a column label for a DataFrame,
-        a column index for an array. May be None when ``data`` has one column.
-
-    horizon : int or sequence of int, default=1
-        How many rows ahead to forecast. A sequence such as ``range(1, 8)``
-        builds one target column per horizon, for direct multi-step
-        forecasting.
-
-    Returns
-    -------
-    X : DataFrame of shape (n_samples - max(horizon), n_features)
-        The inputs, 2-D even for a single series. For pandas ``data``, its
-        index and column names; for an array, a RangeIndex (the row positions)
-        and the column labels ``0 .. n_features - 1`` (integers, which
-        scikit-learn does not take for feature names).
-
-    y : Series of shape (n_samples - max(horizon),), or \
-            DataFrame of shape (n_samples - max(horizon), n_horizons)
-        The targets, aligned with ``X`` and sharing its index, the forecast
-        origin (``y`` at row ``t`` is the target at row ``t + h``); a Series
-        for an int ``horizon``. They are named ``{target}`` (one horizon) or
-        ``{target}_t+{h}`` (several) for pandas ``data``; for an array, the
-        Series has no name and the columns are ``t+{h}``.
-
-    See Also
-    --------
-    SequenceWindower : The windows inside the pipeline.
-    sklearn.model_selection.TimeSeriesSplit : Time-ordered cross-validation.
-
-    Notes
-    -----
-    With a horizon ``h > 1`` neighbouring targets overlap: the target of the
-    last training row lies ``h - 1`` rows inside the test fold that follows.
-    Cross-validate with ``TimeSeriesSplit(gap=h - 1)`` or more (for several
-    horizons, ``gap=max(horizon) - 1``), so that no test label is seen in
-    training.
-
-    The output is pandas for every input so that the rows keep their
-    positions: a :class:`SequenceWindower` uses them to window a test fold (or
-    the last rows) with the history observed before it. Take ``.to_numpy()``
-    where an array is needed.
-
-    .. versionchanged:: 0.1
-       An array ``data`` gives pandas ``X`` and ``y`` too (a RangeIndex).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import pandas as pd
-    >>> from sklstm import make_supervised
-    >>> X, y = make_supervised(np.arange(6.0), horizon=2)
-    >>> pd.concat([X, y.rename("target")], axis=1)
-         0  target
-    0  0.0     2.0
-    1  1.0     3.0
-    2  2.0     4.0
-    3  3.0     5.0
-    >>> X, Y = make_supervised(np.arange(6.0), horizon=range(1, 3))
-    >>> Y
-       t+1  t+2
-    0  1.0  2.0
-    1  2.0  3.0
-    2  3.0  4.0
-    3  4.0  5.0
-    """
-    steps, single = _check_horizons(horizon)
-    is_pandas = isinstance(data, pd.Series | pd.DataFrame)
-    if isinstance(data, pd.Series):
-        data = data.to_frame(name=data.name if data.name is not None else "y")
-    elif not is_pandas:
-        data = np.asarray(data)
-        if data.ndim == 1:
-            data = data.reshape(-1, 1)
-    if data.ndim != 2:
-        raise ValueError(
-            f"make_supervised expected data of shape (n_samples,) or "
-            f"(n_samples, n_features); got shape {data.shape}."
-        )
-    column, name = _target_column(data, target)
-    longest = max(steps)
-    n_samples = data.shape[0]
-    if n_samples < longest + 1:
-        raise ValueError(
-            f"make_supervised expected a series longer than the horizon: at "
-            f"least {longest + 1} rows for horizon {longest}; got {n_samples} "
-            f"row(s). Use a shorter horizon or more data."
-        )
-    n_rows = n_samples - longest
-    if is_pandas:
-        X = data.iloc[:n_rows].copy()
-        series = data.iloc[:, column].to_numpy()
-        columns = [f"{name}_t+{h}" for h in steps]
-    else:
-        # A RangeIndex gives the rows the positions that the windower's memory
-        # needs; integer column labels are not feature names to scikit-learn.
-        X = pd.DataFrame(data[:n_rows], copy=True)
-        series = data[:, column]
-        columns = [f"t+{h}" for h in steps]
-    values = np.column_stack([series[h : h + n_rows] for h in steps])
-    if single:
-        return X, pd.Series(values[:, 0], index=X.index, name=name)
-    return X, pd.DataFrame(values, index=X.index, columns=columns)

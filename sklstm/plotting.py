@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from numbers import Integral
 
 import numpy as np
+import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from ._plot_cell import _draw_lstm_cell
@@ -217,6 +218,7 @@ def plot_forecast(
     horizon=None,
     ax=None,
     labels=("actual", "predicted"),
+    interval=None,
 ):
     """Plot a forecast against the observed series.
 
@@ -267,6 +269,16 @@ def plot_forecast(
 
     labels : tuple of (str, str), default=("actual", "predicted")
         Legend labels of ``y_true`` and ``y_pred``.
+
+    interval : array-like of shape (len(y_pred), 2), default=None
+        Lower and upper bounds of a prediction interval for each point of
+        ``y_pred`` (NaN where there is none), e.g. from
+        :meth:`~sklstm.ConformalForecaster.predict_interval` or the
+        ``lower`` and ``upper`` columns of :func:`~sklstm.forecast`; drawn as
+        a band with the ``gid`` ``"interval"``. A DataFrame is aligned on
+        its labels, as ``y_pred``.
+
+        .. versionadded:: 0.1
 
     Returns
     -------
@@ -327,9 +339,37 @@ def plot_forecast(
     folds = [] if cv is None else _test_folds(cv, X, len(true_pos))
 
     ax = _new_axes(ax, (8.0, 3.6))
-    return _draw_forecast(
+    ax = _draw_forecast(
         ax, x, true, pred, true_pos, n_true, folds, horizon, y_true, labels
     )
+    if interval is not None:
+        _draw_band(ax, x, y_true, y_pred, interval, index)
+    return ax
+
+
+def _draw_band(ax, x, y_true, y_pred, interval, index):
+    """The interval as a band under the forecast, aligned as ``y_pred`` is."""
+    bounds = np.asarray(interval, dtype=np.float64)
+    if bounds.ndim != 2 or bounds.shape != (len(y_pred), 2):
+        raise ValueError(
+            f"plot_forecast expected interval of shape ({len(y_pred)}, 2), a "
+            f"lower and an upper bound per point of y_pred; got shape "
+            f"{bounds.shape}."
+        )
+    labels = y_pred.index if isinstance(y_pred, pd.Series) else None
+    if isinstance(interval, pd.DataFrame):
+        labels = interval.index
+    lo, hi = (pd.Series(bounds[:, k], index=labels) for k in range(2))
+    lo = _align(y_true, lo if labels is not None else bounds[:, 0], index)[2]
+    hi = _align(y_true, hi if labels is not None else bounds[:, 1], index)[2]
+    x_plot = x.to_timestamp() if isinstance(x, pd.PeriodIndex) else x
+    if not (isinstance(x_plot, pd.Index) and pd.api.types.is_numeric_dtype(x_plot)):
+        x_plot = np.asarray(x_plot)
+    band = ax.fill_between(
+        x_plot, lo, hi, color="C1", alpha=0.25, linewidth=0, label="interval"
+    )
+    band.set_gid("interval")
+    ax.legend(loc="best", fontsize="small")
 
 
 # --- plot_lstm_cell -----------------------------------------------------------

@@ -8,6 +8,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from numpy.testing import assert_allclose
 
 from sklstm._cli import main
 
@@ -140,7 +141,6 @@ def test_cli_quiet_monthly_forecast_with_caveat_and_named_index(capsys, tmp_path
     assert main(argv) == 0
     captured = capsys.readouterr()
     assert "seasonal naive (12 rows)" in captured.out  # season from 'MS'
-    assert "Caveat: the LSTM's cross-validated MAE" in captured.out
     assert "fold 1/2" not in captured.err and "epoch 1" not in captured.err
     assert "longer than a third of the first fold's" in captured.err
     written = pd.read_csv(out)
@@ -215,6 +215,41 @@ def test_cli_model_file_errors(capsys, tiny_csv, tmp_path):
     assert "is not a complete sklstm archive" in _error_line(capsys)
     assert main([*argv, "--model-file", "m.sklstm", "--save", "x.sklstm"]) == 2
     assert "--save does not apply with --model-file" in _error_line(capsys)
+    import sklstm
+    from sklstm import NaiveRegressor, make_lstm_pipeline, make_supervised
+
+    data = pd.read_csv(tiny_csv, index_col="date")
+    X, y = make_supervised(data, target="y")
+    sklstm.save(
+        make_lstm_pipeline(3, NaiveRegressor()).fit(X, y), tmp_path / "n.sklstm"
+    )
+    argv = [*argv, "--model-file", str(tmp_path / "n.sklstm")]
+    assert main([*argv, "--interval", "0.8"]) == 2
+    assert "holds no interval calibration" in _error_line(capsys)
+    assert main(argv) == 0
+    assert "Forecast of y:" in capsys.readouterr().out
+
+
+def test_cli_model_file_with_conformal_intervals(capsys, tiny_csv, tmp_path):
+    from sklearn.linear_model import Ridge
+
+    import sklstm
+    from sklstm import ConformalForecaster, make_lstm_pipeline, make_supervised
+
+    data = pd.read_csv(tiny_csv, index_col="date", parse_dates=True)
+    X, y = make_supervised(data, target="y")
+    model = ConformalForecaster(make_lstm_pipeline(3, Ridge()), coverage=0.8).fit(X, y)
+    sklstm.save(model, tmp_path / "c.sklstm")
+    out = tmp_path / "f.csv"
+    argv = ["forecast", str(tiny_csv), "--target", "y", "--date-column", "date"]
+    argv += ["--model-file", str(tmp_path / "c.sklstm"), "--output", str(out)]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "with conformal intervals (80%)" in captured.err
+    written = pd.read_csv(out, index_col=0)
+    assert list(written.columns) == ["y_forecast", "lower", "upper"]
+    expected = sklstm.forecast(model, data, coverage=0.8)
+    assert_allclose(written.to_numpy(), expected.to_numpy(), rtol=1e-6)
 
 
 def test_cli_filters_only_tensorflows_startup_lines():
@@ -230,3 +265,45 @@ def test_cli_filters_only_tensorflows_startup_lines():
     )
     assert not startup_noise("Traceback (most recent call last):")
     assert not startup_noise("ImportError: libcudnn.so.9: cannot open shared object")
+
+
+@pytest.mark.slow  # six small LSTM fits: ~30 s alone, ~90 s on a shared CPU
+def test_cli_interval_writes_lower_and_upper(capsys, weather_csv, tmp_path):
+    out, plot = tmp_path / "f.csv", tmp_path / "f.png"
+    argv = [
+        "forecast", str(weather_csv), "--target", "temp_max", "--date-column", "date",
+        "--window", "7", "--horizon", "2", "--splits", "2", "--fast",
+        "--interval", "0.8", "--output", str(out), "--plot", str(plot), "--quiet",
+    ]  # fmt: skip
+    assert main(argv) == 0
+    stdout = capsys.readouterr().out
+    assert "coverage" in stdout
+    forecast = pd.read_csv(out, index_col=0, parse_dates=True)
+    assert list(forecast.columns) == ["temp_max_forecast", "lower", "upper"]
+    assert (forecast["lower"] <= forecast["upper"]).all()
+    assert plot.stat().st_size > 1000
+
+
+def test_cli_interval_outside_the_unit_interval(capsys, weather_csv):
+    argv = ["forecast", str(weather_csv), "--target", "temp_max", "--interval", "90"]
+    with pytest.raises(SystemExit):
+        main(argv)
+    assert "expected a coverage strictly between 0 and 1" in capsys.readouterr().err
+
+
+def test_cli_report_warns_when_a_baseline_beats_the_lstm(capsys):
+    from sklstm._cli import _report
+
+    forecast = pd.Series([1.0], index=pd.RangeIndex(5, 6))
+    table = pd.DataFrame(
+        {"MAE": [2.0, 1.5, 3.0], "RMSE": [2.5, 2.0, 3.5], "MASE": [1.2, 0.9, 1.8]},
+        index=["LSTM pipeline", "naive (last value)", "seasonal naive (7 rows)"],
+    )
+    _report(table, forecast, "y")
+    out = capsys.readouterr().out
+    assert (
+        "Caveat: the LSTM's cross-validated MAE (2.000) is worse than the naive "
+        "(last value) forecast's (1.500)"
+    ) in out
+    _report(table.assign(MAE=[1.0, 1.5, 3.0]), forecast, "y")
+    assert "Caveat" not in capsys.readouterr().out

@@ -8,6 +8,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklstm import (
     BiLSTMRegressor,
+    ConformalForecaster,
     LSTMRegressor,
     SequenceRegressor,
     SequenceWindower,
@@ -84,6 +85,9 @@ ESTIMATORS = [
     BiLSTMRegressor(units=2, **_TINY),
     LSTMRegressor(units=2, cell="gru", **_TINY),
     SequenceRegressor(dense_network, **_TINY),
+    # Intervals around any regressor: a fast Ridge inside, a coverage that a
+    # third of the smallest check datasets can calibrate.
+    ConformalForecaster(Ridge(), coverage=0.5, calibration_size=0.3),
     # The search's own contract, on a fast estimator inside: two trials of
     # two time-ordered folds per fit. Its LSTM searches are in test_tuning_*.
     KerasTunerSearchCV(

@@ -171,7 +171,7 @@ def test_cross_val_score_equals_history_aware_backtest_lstm():
 def test_pipeline_masks_exactly_the_gap_rows(gap):
     X, y = make_supervised(np.cos(np.arange(80) / 3.0))
     window = 8
-    transformers = make_lstm_pipeline(window, Ridge())[:-1]  # scaler, windower
+    transformers = make_lstm_pipeline(window, Ridge(), fill_value=np.nan)[:-1]
     cv = TimeSeriesSplit(n_splits=3, test_size=10, gap=gap)
     for train, test in cv.split(X):
         windows = transformers.fit(X.iloc[train]).transform(X.iloc[test])

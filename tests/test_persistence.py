@@ -27,6 +27,7 @@ from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, RobustScaler
 import sklstm
 from sklstm import (
     BiLSTMRegressor,
+    ConformalForecaster,
     FrozenRegressor,
     LSTMRegressor,
     NaiveRegressor,
@@ -65,6 +66,7 @@ NETWORKS = {
         units=2, merge_mode="sum", linear_skip="last", **TINY
     ),
     "bigru-stacked": BiLSTMRegressor(units=(2, 2), cell="gru", **TINY),
+    "lstm-quantiles": LSTMRegressor(units=2, quantiles=(0.1, 0.5, 0.9), **TINY),
 }
 
 
@@ -91,6 +93,13 @@ def test_save_load_predicts_as_the_original(fitted, data, tmp_path, name):
     )
     pipe[-1].set_params(predict_backend="auto")
     assert_allclose(loaded[-1].predict(pipe[:-1].transform(X)), keras_pred, atol=1e-5)
+    if pipe[-1].quantiles is not None:
+        windows = pipe[:-1].transform(X)
+        assert_allclose(
+            loaded[-1].predict_quantiles(windows),
+            pipe[-1].predict_quantiles(windows),
+            atol=1e-6,
+        )
     # The windower's memory survives: the last row alone gets its history.
     assert_allclose(loaded.predict(X.iloc[[-1]]), pipe.predict(X.iloc[[-1]]), atol=1e-6)
     assert_allclose(sklstm.forecast(loaded, X), sklstm.forecast(pipe, X), atol=1e-6)
@@ -186,6 +195,32 @@ def test_save_load_pipelines_without_networks(data, tmp_path, regressor, scaler)
     assert_allclose(loaded.predict(X.iloc[-2:]), pipe.predict(X.iloc[-2:]))
 
 
+def test_save_load_conformal_intervals(fitted, data, tmp_path):
+    X, y = data
+    base = make_lstm_pipeline(
+        4, LSTMRegressor(units=2, quantiles=(0.1, 0.5, 0.9), **TINY)
+    )
+    conformal = ConformalForecaster(base, coverage=0.8, refit=False).fit(X, y)
+    loaded = _roundtrip(conformal, tmp_path)
+    assert isinstance(loaded.estimator_[-1], FrozenRegressor)
+    assert isinstance(loaded.estimator[-1], FrozenRegressor)  # the unfitted template
+    assert_allclose(
+        np.stack(loaded.predict_interval(X)),
+        np.stack(conformal.predict_interval(X)),
+        atol=1e-6,
+    )
+    assert_allclose(
+        sklstm.forecast(loaded, X, coverage=0.8),
+        sklstm.forecast(conformal, X, coverage=0.8),
+        atol=1e-6,
+    )
+    ridge = ConformalForecaster(make_lstm_pipeline(4, Ridge()), calibration="cv", cv=3)
+    ridge.fit(X, y)
+    again = _roundtrip(ridge, tmp_path, trainable=True)
+    assert_allclose(again.calibration_scores_, ridge.calibration_scores_)
+    again.update(X.iloc[-3:], y.iloc[-3:])  # adaptive conformal inference goes on
+
+
 def test_save_load_arrays_and_integer_positions(tmp_path):
     """NumPy input: the windower's memory is indexed by integer positions."""
     X, y = make_supervised(np.sin(np.arange(40) / 3))
@@ -255,9 +290,15 @@ def test_save_refuses_unknown_types_and_non_plain_parameters(data, tmp_path):
     pipe = make_lstm_pipeline(4, reg).fit(X, y)
     with pytest.raises(TypeError, match="parameter 'callbacks'.* is a keras"):
         sklstm.save(pipe, tmp_path / "m.sklstm")
-    with pytest.raises(Exception, match="not fitted"):
-        sklstm.save(LSTMRegressor(), tmp_path / "m.sklstm")
     assert not (tmp_path / "m.sklstm").exists()
+
+
+def test_save_load_an_unfitted_regressor_keeps_its_parameters(tmp_path):
+    reg = StackedLSTMRegressor(units=(3, 2), cell="gru", quantiles=[0.2, 0.5])
+    frozen = _roundtrip(reg, tmp_path)
+    assert isinstance(frozen, FrozenRegressor) and not hasattr(frozen, "network_")
+    assert frozen.thaw().get_params() == reg.get_params()
+    assert _roundtrip(reg, tmp_path, trainable=True).get_params() == reg.get_params()
 
 
 # --- tampered archives ----------------------------------------------------------

@@ -28,6 +28,7 @@ from sklearn.utils import get_tags
 from sklstm import (
     BiLSTMRegressor,
     LSTMRegressor,
+    NaiveRegressor,
     SequenceWindower,
     StackedLSTMRegressor,
     _networks,
@@ -37,6 +38,7 @@ from sklstm import (
     make_supervised,
     recursive_forecast,
 )
+from sklstm._windowing import as_windows
 
 REGRESSORS = [LSTMRegressor, StackedLSTMRegressor, BiLSTMRegressor]
 FAST = dict(units=3, epochs=2, batch_size=32, random_state=0, early_stopping=False)
@@ -56,9 +58,9 @@ def windows():
 
 @pytest.fixture(scope="module")
 def fitted(windows):
-    """One fitted LSTMRegressor, shared by the read-only tests."""
+    """One fitted LSTMRegressor of levels, shared by the read-only tests."""
     X, y = windows
-    return LSTMRegressor(**{**FAST, "epochs": 3}).fit(X, y)
+    return LSTMRegressor(**{**FAST, "epochs": 3}, normalize=None).fit(X, y)
 
 
 # --- parameters -----------------------------------------------------------------
@@ -73,6 +75,7 @@ def test_regressor_defaults_and_get_params_round_trip(cls):
     assert params["random_state"] is None and params["warm_start"] is False
     assert params["learning_rate"] == 0.01 and params["early_stopping"] is True
     assert params["epochs"] == 100 and params["linear_skip"] is None
+    assert params["normalize"] == "auto" and params["cell"] == "lstm"
     assert cls(**params).get_params() == params
 
 
@@ -264,8 +267,9 @@ def test_regressor_masks_nan_steps(fitted, windows):
 def test_regressor_standardizes_target_by_default(windows):
     X, y = windows
     y_big = 1000.0 + 50.0 * y
-    scaled = LSTMRegressor(**FAST).fit(X, y_big).predict(X)
-    raw = LSTMRegressor(**FAST, standardize_target=False).fit(X, y_big).predict(X)
+    levels = {**FAST, "normalize": None}  # no last value to add back
+    scaled = LSTMRegressor(**levels).fit(X, y_big).predict(X)
+    raw = LSTMRegressor(**levels, standardize_target=False).fit(X, y_big).predict(X)
     # Fresh weights predict ~0 in the training units; standardising starts at
     # the mean of y, so even two epochs land in the right range.
     assert abs(scaled.mean() - y_big.mean()) < y_big.std()
@@ -673,7 +677,9 @@ def test_regressor_zero_weights_drop_their_windows(windows):
 
 def test_regressor_validation_data_is_scaled_like_the_targets(windows):
     X, y = windows
-    est = LSTMRegressor(units=4, epochs=2, early_stopping=False, random_state=0)
+    est = LSTMRegressor(
+        units=4, epochs=2, early_stopping=False, normalize=None, random_state=0
+    )
     est.fit(X, y, validation_data=(X[-30:], y[-30:]))
     mse = np.mean((est.predict(X[-30:]) - y[-30:]) ** 2)
     # The val_loss is in the standardised units the network trains in.
@@ -793,9 +799,11 @@ def test_regressor_fit_callbacks_are_used_once_and_not_kept(windows):
 def test_regressor_held_out_windows_do_not_inform_the_target_scaling(windows):
     X, y = windows
     n_train = int(np.floor(len(y) * 0.5))
-    est = LSTMRegressor(**{**FAST, "epochs": 1}, validation_split=0.5).fit(X, y)
-    assert_allclose(est.target_scaler_.mean_, [y[:n_train].mean()])
-    assert_allclose(est.target_scaler_.scale_, [y[:n_train].std()])
+    est = LSTMRegressor(**{**FAST, "epochs": 1}, validation_split=0.5, normalize=None)
+    est.fit(X, y)
+    trained = np.asarray(y)[:n_train]
+    assert_allclose(est.target_scaler_.mean_, [trained.mean()])
+    assert_allclose(est.target_scaler_.scale_, [trained.std()])
 
 
 # --- normalize="last": level-free networks ------------------------------------
@@ -818,6 +826,8 @@ def test_regressor_normalize_last_predicts_through_numpy_and_pickles(windows):
     X, y = windows
     est = LSTMRegressor(**FAST, normalize="last").fit(X, y)
     assert est.level_.target_ == 0 and est.level_.horizons_.tolist() == [1]
+    # The level is the naive forecast: the last observed value of the target.
+    assert_allclose(est._level(as_windows(X)), NaiveRegressor().fit(X, y).predict(X))
     assert isinstance(
         est.model_.get_layer("relative_to_last"), _networks.RelativeToLast
     )

@@ -51,15 +51,28 @@ class LSTMRegressor(SequenceRegressorBase):
         exactly; whether training finds it is another matter (measurements in
         the user guide, :doc:`/regressors`).
 
-    normalize : {"last"} or None, default=None
+    normalize : {"auto", "last"} or None, default="auto"
         "last" makes the network level-free: it reads each window relative to
         its last observed step (every feature), and learns the target as its
         change from the last observed value of the target's own history
         (found among the windows' features, as :func:`~sklstm.make_supervised`
         lays them out), which is added back to its predictions. Trends and
-        level shifts beyond the training range then stay in reach. None
-        learns levels. Without a feature that is the target's history it
-        warns and learns levels.
+        level shifts beyond the training range then stay in reach. "auto"
+        (the default) does the same when the target's history is among the
+        features and learns levels otherwise; "last" warns then. None learns
+        levels. Measurements in the user guide (:doc:`/regressors`).
+
+        .. versionadded:: 0.1
+
+    quantiles : tuple of float or None, default=None
+        Levels of the quantiles to forecast, e.g. ``(0.05, 0.5, 0.95)``:
+        sorted, strictly between 0 and 1, with 0.5 among them (the median,
+        which :meth:`predict` returns). One network with one head gives them
+        all, as a lowest quantile plus softplus gaps, so they never cross; it
+        is trained with the pinball loss on the standardised target (on the
+        change from the last value with ``normalize``), which replaces
+        ``loss``. :meth:`predict_quantiles` returns them. None fits a point
+        forecaster.
 
         .. versionadded:: 0.1
 
@@ -236,7 +249,8 @@ class LSTMRegressor(SequenceRegressorBase):
         dropout=0.0,
         recurrent_dropout=0.0,
         linear_skip=None,
-        normalize=None,
+        normalize="auto",
+        quantiles=None,
         optimizer="adam",
         learning_rate=0.01,
         loss="mse",

@@ -22,6 +22,7 @@ import pandas as pd
 import sklstm
 from sklstm import (
     BiLSTMRegressor,
+    ConformalForecaster,
     LSTMRegressor,
     NaiveRegressor,
     make_lstm_pipeline,
@@ -44,11 +45,20 @@ def main():
         "bigru_pipeline": make_lstm_pipeline(
             5, BiLSTMRegressor(units=2, cell="gru", normalize="last", **TINY)
         ),
+        "quantile_conformal": ConformalForecaster(
+            make_lstm_pipeline(
+                5, LSTMRegressor(units=2, quantiles=(0.1, 0.5, 0.9), **TINY)
+            ),
+            coverage=0.8,
+            refit=False,
+        ),
     }
     expected = {}
     for name, model in models.items():
         model.fit(X, y)
         expected[name] = model.predict(X)
+        if hasattr(model, "predict_interval"):
+            expected[f"{name}_interval"] = np.stack(model.predict_interval(X))
         with open(os.path.join(HERE, f"golden_{name}.pkl"), "wb") as f:
             pickle.dump(model, f, protocol=4)
         sklstm.save(model, os.path.join(HERE, f"golden_{name}.sklstm"))
