@@ -22,7 +22,8 @@ from ._interval_metrics import (
     make_interval_scorer,
     pinball_loss,
 )
-from ._persistence import load, save
+from ._loading import load
+from ._persistence import save
 from ._supervised import make_supervised
 from ._versions import InconsistentVersionWarning
 from ._windowing import SequenceWindower

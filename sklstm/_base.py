@@ -19,13 +19,11 @@ import contextlib
 import copy
 import functools
 import math
-import warnings
 from collections import defaultdict
 
 import keras
 import numpy as np
 from sklearn.base import RegressorMixin
-from sklearn.utils import check_random_state
 
 from . import _feed, _networks, _numpy_bridge
 from ._inputs import (
@@ -34,7 +32,8 @@ from ._inputs import (
     validate_windows,
     validate_windows_and_target,
 )
-from ._params import check_fit_params, check_param_names
+from ._levels import fit_level, level_of
+from ._params import check_fit_params, check_param_names, seed_of
 from ._quantiles import PinballLoss, check_quantiles
 from ._scikeras import SciKerasAdapter, metric_name
 from ._validation import (
@@ -229,14 +228,6 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         check_param_names(self, params, also=self.get_params(deep=False))
         return super().set_params(**params)
 
-    def _seed(self):
-        if self.random_state is None:
-            return None
-        if isinstance(self.random_state, int | np.integer):
-            return int(self.random_state)
-        rng = check_random_state(self.random_state)  # a RandomState: draw a seed
-        return int(rng.randint(np.iinfo(np.int32).max))
-
     # --- training ------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -389,7 +380,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         only. ``budget_epochs`` times the batches of ``n_windows`` is the
         training the network is compiled for (it decides XLA).
         """
-        seed = self._seed()
+        seed = seed_of(self.random_state)
         if seed is not None:
             keras.utils.set_random_seed(seed)
         options = self._fit_options(**fit_kwargs)
@@ -411,12 +402,12 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
                 )
         if not warm:
             self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
-            self.level_ = self._fit_level(windows, y)
+            self.level_ = fit_level(self, windows, y)
             budget = (budget_epochs or epochs) * math.ceil(n_windows / self.batch_size)
             self._build_and_compile(
                 train_steps=budget, batches_per_epoch=math.ceil(n_train / batch_size)
             )
-        y = y - self._level(windows)  # the change from the last value, if asked
+        y = y - level_of(self, windows)  # the change from the last value, if asked
         if not warm:
             # Scaled by the windows trained on: the held-out ones stay unseen.
             weights = None if sample_weight is None else sample_weight[:n_train]
@@ -461,65 +452,12 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
                     key = metric_name(key)
             self.history_[key] += values
 
-    def _fit_level(self, windows, y):
-        """The naive forecast the network corrects, when normalising.
-
-        A :class:`~sklstm.NaiveRegressor` fitted on each window's last step
-        finds the target's own history among the features (the column that
-        :func:`make_supervised` shifted into ``y``) and the affine map from
-        its scaled values to the units of ``y``. None with
-        ``normalize=None``, or when no feature is the target's history (with a
-        warning when ``normalize="last"`` asked for it).
-        """
-        normalize = getattr(self, "normalize", None)
-        if normalize is None:
-            return None
-        from ._baselines import NaiveRegressor
-
-        last_steps = windows.rows[windows.starts + windows.length - 1]
-        try:
-            return NaiveRegressor("last").fit(last_steps[:, np.newaxis, :], y)
-        except ValueError as exc:
-            if normalize == "auto":
-                return None  # levels, as documented
-            warnings.warn(
-                f"{type(self).__name__} with normalize='last' found no feature "
-                f"of the windows that is the target's own history ({exc}), so "
-                f"it learns the level of y directly. Build X and y with "
-                f"make_supervised so that it can forecast the change from the "
-                f"last value, or set normalize=None to silence this warning.",
-                UserWarning,
-                stacklevel=4,
-            )
-            return None
-
-    def _level(self, windows):
-        """The level the network's output is added to: the last value, or 0.
-
-        The target's last observed value in each window, in the units of
-        ``y`` (one column per output), found through a running "last observed
-        row" over the rows behind the windows: no window-sized temporaries.
-        """
-        level = getattr(self, "level_", None)
-        if level is None:
-            return 0.0
-        column = windows.rows[:, level.target_].astype(np.float64)
-        observed = ~np.isnan(column)
-        position = np.arange(len(column))
-        latest = np.maximum.accumulate(np.where(observed, position, -1))
-        ends = windows.starts + windows.length - 1
-        found = latest[ends]
-        inside = found >= windows.starts  # an observed value within the window
-        value = np.where(inside, column[np.maximum(found, 0)], np.nan)
-        out = value[:, np.newaxis] * level.unit_scale_ + level.unit_offset_
-        return out[:, 0] if self.y_ndim_ == 1 else out
-
     def _validation_dataset(self, validation_data, batch_size):
         """``validation_data=(X, y[, sample_weight])`` as fit's data: validated,
         with y scaled as the training targets are."""
         X, y, *weight = validation_data
         windows, y = validate_windows_and_target(self, X, y, reset=False)
-        y = y - self._level(windows)
+        y = y - level_of(self, windows)
         arrays = (self.target_scaler_.transform(y), *weight)
         return _feed.window_dataset(windows, *arrays, batch_size=batch_size)
 
@@ -551,7 +489,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         if levels is not None:
             quantiles = self._quantiles_in_units(raw, windows)
             return quantiles[..., levels.index(0.5)]
-        return self.target_scaler_.inverse_transform(raw) + self._level(windows)
+        return self.target_scaler_.inverse_transform(raw) + level_of(self, windows)
 
     def predict_quantiles(self, X):
         """Predict the quantiles of the target of each window.
@@ -589,7 +527,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         scaler = self.target_scaler_
         quantiles = np.asarray(raw, dtype=np.float64)
         quantiles = quantiles * scaler.scale_[:, None] + scaler.mean_[:, None]
-        level = np.asarray(self._level(windows), dtype=np.float64)
+        level = np.asarray(level_of(self, windows), dtype=np.float64)
         quantiles = (
             quantiles + level.reshape(len(level), -1, 1) if level.ndim else quantiles
         )

@@ -20,6 +20,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from . import gates
 from ._activations import _ACTIVATIONS
 from ._inputs import validate_windows
+from ._levels import level_of
 from ._validation import check_is_fitted, is_int
 
 __all__ = ["NETWORK_ARGS", "FrozenRegressor", "NumpyNetwork"]
@@ -410,7 +411,7 @@ class FrozenRegressor(RegressorMixin, BaseEstimator):
         if levels is not None:
             quantiles = self._quantiles_in_units(raw, windows)
             return quantiles[..., levels.index(0.5)]
-        return self.target_scaler_.inverse_transform(raw) + self._level(windows)
+        return self.target_scaler_.inverse_transform(raw) + level_of(self, windows)
 
     def predict_quantiles(self, X):
         """Predict the quantiles of the target of each window, with NumPy.
@@ -441,31 +442,15 @@ class FrozenRegressor(RegressorMixin, BaseEstimator):
             self.network_.forward(windows.to_array()), windows
         )
 
-    # The two below mirror SequenceRegressorBase._level and _quantiles_in_units
-    # (sklstm/_base.py), which need Keras to import; tests/test_persistence.py
-    # checks that both give the same predictions.
-
-    def _level(self, windows):
-        """The target's last observed value in each window, in y's units, or 0."""
-        level = getattr(self, "level_", None)
-        if level is None:
-            return 0.0
-        column = windows.rows[:, level.target_].astype(np.float64)
-        observed = ~np.isnan(column)
-        position = np.arange(len(column))
-        latest = np.maximum.accumulate(np.where(observed, position, -1))
-        ends = windows.starts + windows.length - 1
-        found = latest[ends]
-        inside = found >= windows.starts
-        value = np.where(inside, column[np.maximum(found, 0)], np.nan)
-        out = value[:, np.newaxis] * level.unit_scale_ + level.unit_offset_
-        return out[:, 0] if self.y_ndim_ == 1 else out
+    # This mirrors SequenceRegressorBase._quantiles_in_units (sklstm/_base.py),
+    # which needs Keras to import; tests/test_persistence.py checks that both
+    # give the same predictions. The level is the base's own (sklstm/_levels.py).
 
     def _quantiles_in_units(self, raw, windows):
         scaler = self.target_scaler_
         quantiles = np.asarray(raw, dtype=np.float64)
         quantiles = quantiles * scaler.scale_[:, None] + scaler.mean_[:, None]
-        level = np.asarray(self._level(windows), dtype=np.float64)
+        level = np.asarray(level_of(self, windows), dtype=np.float64)
         quantiles = (
             quantiles + level.reshape(len(level), -1, 1) if level.ndim else quantiles
         )
@@ -483,7 +468,7 @@ class FrozenRegressor(RegressorMixin, BaseEstimator):
             The regressor, fitted and predicting as this one does (unfitted,
             with the same parameters, if this one is).
         """
-        from ._persistence import thaw
+        from ._loading import thaw
 
         return thaw(self)
 

@@ -16,6 +16,8 @@ import inspect
 import pickle
 
 import keras
+import numpy as np
+from sklearn.utils import check_random_state
 
 __all__ = [
     "ROUTING_PREFIXES",
@@ -23,6 +25,7 @@ __all__ = [
     "check_param_names",
     "constructor_arguments",
     "did_you_mean",
+    "seed_of",
     "valid_param_names",
 ]
 
@@ -131,3 +134,17 @@ def check_fit_params(owner):
                 ) from None
     for param in ("activation", "recurrent_activation", "loss", "callbacks"):
         _picklable_or_raise(owner, param, getattr(owner, param, None))
+
+
+def seed_of(random_state):
+    """An int seed for Keras from ``random_state`` (None stays None).
+
+    A ``RandomState`` instance gives a seed drawn from it, so that the same
+    instance state gives the same seed.
+    """
+    if random_state is None:
+        return None
+    if isinstance(random_state, int | np.integer):
+        return int(random_state)
+    rng = check_random_state(random_state)
+    return int(rng.randint(np.iinfo(np.int32).max))

@@ -101,19 +101,19 @@ def test_cli_demo_fast(capsys, tmp_path):
      ("QS-OCT", 4), ("YS", 1), ("2D", None), (None, None)],
 )  # fmt: skip
 def test_cli_season_follows_the_date_frequency(freq, season):
-    from sklstm._cli import season_from_frequency
+    from sklstm._cli_input import season_from_frequency
 
     assert season_from_frequency(freq) == season
 
 
 def test_cli_regular_dates_mend_duplicates_and_gaps(capsys):
-    from sklstm._cli import _regular_dates
+    from sklstm._cli_input import regular_dates
 
     days = pd.date_range("2024-01-01", periods=10, freq="D")
     data = pd.DataFrame({"y": np.arange(10.0)}, index=days)
     gappy = data.drop(days[[3, 6]])
     gappy = pd.concat([gappy, gappy.iloc[[0]] + 100]).sort_index()  # a duplicate
-    mended = _regular_dates(gappy)
+    mended = regular_dates(gappy)
     err = capsys.readouterr().err
     assert "1 duplicated date(s), e.g. 2024-01-01" in err
     assert "2 date(s) missing from a regular grid" in err

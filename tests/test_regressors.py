@@ -38,6 +38,7 @@ from sklstm import (
     make_supervised,
     recursive_forecast,
 )
+from sklstm._levels import level_of
 from sklstm._windowing import as_windows
 
 REGRESSORS = [LSTMRegressor, StackedLSTMRegressor, BiLSTMRegressor]
@@ -827,7 +828,8 @@ def test_regressor_normalize_last_predicts_through_numpy_and_pickles(windows):
     est = LSTMRegressor(**FAST, normalize="last").fit(X, y)
     assert est.level_.target_ == 0 and est.level_.horizons_.tolist() == [1]
     # The level is the naive forecast: the last observed value of the target.
-    assert_allclose(est._level(as_windows(X)), NaiveRegressor().fit(X, y).predict(X))
+    level = level_of(est, as_windows(X))
+    assert_allclose(level, NaiveRegressor().fit(X, y).predict(X))
     assert isinstance(
         est.model_.get_layer("relative_to_last"), _networks.RelativeToLast
     )

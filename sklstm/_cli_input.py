@@ -1,0 +1,134 @@
+"""The command line's input: a user's CSV read, checked and put on a regular grid.
+
+Expected problems end in :class:`CLIError` (one line, no traceback); problems
+that can be mended (duplicated dates, a few missing rows) are mended with a
+warning that says what was done. The seasonal period follows from the dates'
+frequency.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pandas as pd
+
+__all__ = ["CLIError", "read_csv", "regular_dates", "season_from_frequency", "warn"]
+
+
+class CLIError(Exception):
+    """An expected problem with the user's input: reported in one line."""
+
+
+def warn(message):
+    """A warning about the user's data: shown even with ``--quiet``."""
+    print(f"sklstm: warning: {message}", file=sys.stderr, flush=True)
+
+
+#: Rows per year of calendar frequencies, by the start of their name.
+_PER_YEAR = {"W": 52, "M": 12, "SM": 24, "Q": 4, "Y": 1, "A": 1}
+
+
+def season_from_frequency(freq):
+    """Rows per seasonal cycle for a pandas frequency, or None if unknown.
+
+    Sub-daily data cycle daily (hourly: 24, 30 min: 48), daily data weekly
+    (7; business days 5), weekly, monthly and quarterly data yearly (52, 12,
+    4); yearly data have no season (1).
+    """
+    if freq is None:
+        return None
+    offset = pd.tseries.frequencies.to_offset(freq)
+    if offset.rule_code == "D":  # a calendar day (not a Tick in pandas >= 3)
+        return 7 if offset.n == 1 else None
+    if isinstance(offset, pd.offsets.Tick):
+        per_day = pd.Timedelta(days=1) / pd.Timedelta(offset)
+        if per_day == 1:
+            return 7
+        return int(per_day) if per_day > 1 and per_day.is_integer() else None
+    if offset.rule_code.startswith("B"):
+        return 5 if offset.n == 1 else None
+    prefix = offset.rule_code.split("-")[0].rstrip("SE") or offset.rule_code[:1]
+    per_year = _PER_YEAR.get(prefix) or _PER_YEAR.get(prefix[:1])
+    if per_year is None or per_year % offset.n:
+        return None
+    return per_year // offset.n
+
+
+def regular_dates(data):
+    """Rows on a regular grid of dates: duplicates and gaps mended, with a warning.
+
+    Duplicated dates keep their last row. When most dates are one step apart
+    and a few rows are missing, the grid of that step is restored and the
+    missing rows are filled by linear interpolation in time, so that the
+    forecast carries the right dates and the seasonal naive stays aligned.
+    """
+    duplicated = data.index.duplicated(keep="last")
+    if duplicated.any():
+        warn(
+            f"{duplicated.sum()} duplicated date(s), e.g. "
+            f"{data.index[duplicated][0]}: kept the last row of each"
+        )
+        data = data[~duplicated]
+    if len(data) < 3:
+        return data
+    # freq="infer" rather than pd.infer_freq, which warns under pandas 3.
+    freq = pd.DatetimeIndex(data.index, freq="infer").freq
+    if freq is None:
+        step = data.index.to_series().diff().mode().iloc[0]
+        grid = pd.date_range(data.index[0], data.index[-1], freq=step)
+        missing = grid.difference(data.index)
+        if len(missing) and data.index.isin(grid).all():
+            warn(
+                f"{len(missing)} date(s) missing from a regular grid of "
+                f"{step}, e.g. {missing[0]}: filled by linear interpolation"
+            )
+            numeric = data.select_dtypes("number").reindex(grid)
+            data = numeric.interpolate(method="time").rename_axis(data.index.name)
+        else:
+            warn(
+                "the dates are irregular (no common step): the forecast is "
+                "indexed by rows after the last one, and --season must be given"
+            )
+            return data
+    # Inferred afresh from the dates (a grid built from a step says "24h").
+    data.index = pd.DatetimeIndex(
+        data.index.to_numpy(), freq="infer", name=data.index.name
+    )
+    return data
+
+
+def read_csv(args):
+    if not os.path.isfile(args.csv):
+        raise CLIError(f"no such file: {args.csv}")
+    try:
+        data = pd.read_csv(args.csv)
+    except (ValueError, OSError) as exc:
+        raise CLIError(f"could not read {args.csv} as CSV: {exc}") from None
+    if data.empty:
+        raise CLIError(f"{args.csv} has no rows (only a header): nothing to forecast")
+    if args.date_column is not None:
+        if args.date_column not in data.columns:
+            raise CLIError(
+                f"no column {args.date_column!r} in {args.csv}; columns are "
+                f"{list(data.columns)}"
+            )
+        dates = pd.to_datetime(data.pop(args.date_column), errors="coerce")
+        if dates.isna().any():
+            raise CLIError(
+                f"column {args.date_column!r} holds values that are not dates"
+            )
+        data.index = pd.DatetimeIndex(dates, name=args.date_column)
+        data = regular_dates(data.sort_index())
+    if args.target not in data.columns:
+        raise CLIError(
+            f"no column {args.target!r} in {args.csv}; columns are {list(data.columns)}"
+        )
+    if not pd.api.types.is_numeric_dtype(data[args.target]):
+        raise CLIError(f"target column {args.target!r} is not numeric")
+    numeric = data.select_dtypes("number")
+    if numeric[args.target].isna().any():
+        raise CLIError(f"target column {args.target!r} has missing values")
+    return numeric
