@@ -230,7 +230,9 @@ def _future_index(index, n_rows, horizons):
     return pd.RangeIndex(n_rows, n_rows + max(horizons))[[h - 1 for h in horizons]]
 
 
-def forecast(estimator, history, *, steps=None, horizons=None, coverage=None):
+def forecast(
+    estimator, history, *, steps=None, horizons=None, coverage=None, origins=None
+):
     """Forecast from the end of ``history``: one value per step ahead.
 
     The last row of ``history`` is the forecast origin; its window is read
@@ -268,6 +270,13 @@ def forecast(estimator, history, *, steps=None, horizons=None, coverage=None):
 
         .. versionadded:: 0.1
 
+    origins : array-like of index labels or None, default=None
+        Forecast from each of these rows of ``history`` (labels of its
+        index), each from the rows up to it, as if the data ended there.
+        None forecasts from the last row only.
+
+        .. versionadded:: 0.1
+
     Returns
     -------
     forecast : Series or DataFrame
@@ -275,7 +284,9 @@ def forecast(estimator, history, *, steps=None, horizons=None, coverage=None):
         for a DatetimeIndex with a (given or inferred) frequency, integer
         positions after the last label for an integer index, else positions
         counted from the start of ``history``. With ``coverage``, a DataFrame
-        with the forecast's column and ``lower`` and ``upper``.
+        with the forecast's column and ``lower`` and ``upper``. With
+        ``origins``, one long DataFrame: ``origin``, ``step``,
+        ``target_time``, ``forecast`` (and ``lower``, ``upper``).
 
     See Also
     --------
@@ -305,6 +316,11 @@ def forecast(estimator, history, *, steps=None, horizons=None, coverage=None):
     >>> forecast(model, series.to_frame(), coverage=0.8).columns.tolist()
     ['level', 'lower', 'upper']
     """
+    if origins is not None:
+        return _forecast_origins(
+            estimator, history, origins, steps=steps, horizons=horizons,
+            coverage=coverage,
+        )  # fmt: skip
     rows = history if hasattr(history, "iloc") else np.asarray(history)
     if isinstance(rows, pd.Series):
         rows = rows.to_frame()
@@ -385,3 +401,28 @@ def forecast(estimator, history, *, steps=None, horizons=None, coverage=None):
     values = recursive_forecast(estimator, rows.iloc[:, 0], steps)
     index = _future_index(rows.index, len(rows), range(1, steps + 1))
     return pd.Series(np.asarray(values), index=index, name=rows.columns[0])
+
+
+def _forecast_origins(estimator, history, origins, **kwargs):
+    """:func:`forecast` from several rows of ``history``, as one long table."""
+    if not hasattr(history, "loc") or not history.index.is_monotonic_increasing:
+        raise ValueError(
+            "forecast expected a pandas history with an increasing index to "
+            "forecast from several origins (their labels are looked up in "
+            f"it); got {type(history).__name__}. Pass a DataFrame or Series."
+        )
+    tables = []
+    for origin in origins:
+        if origin not in history.index:
+            raise ValueError(
+                f"forecast got origin {origin!r}, which is not a label of the "
+                f"history's index; pass labels such as {history.index[-1]!r}."
+            )
+        ahead = forecast(estimator, history.loc[:origin], **kwargs)
+        table = ahead.to_frame() if isinstance(ahead, pd.Series) else ahead
+        table = table.rename(columns={table.columns[0]: "forecast"})
+        table.insert(0, "target_time", table.index)
+        table.insert(0, "step", np.arange(1, len(table) + 1))
+        table.insert(0, "origin", origin)
+        tables.append(table.reset_index(drop=True))
+    return pd.concat(tables, ignore_index=True)

@@ -21,11 +21,13 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
+from ._plot_backtest import plot_backtest
 from ._plot_cell import _draw_lstm_cell
 from ._plot_series import _align, _draw_forecast, _test_folds
 from ._validation import check_is_fitted
 
 __all__ = [
+    "plot_backtest",
     "plot_forecast",
     "plot_gate_activations",
     "plot_history",

@@ -72,3 +72,17 @@ def test_recursive_forecast_points_direct_models_to_forecast(weather):
     msg = "sklstm.forecast(estimator, history)"
     with pytest.raises(ValueError, match=re.escape(msg)):
         recursive_forecast(pipe, series, 2)
+
+
+def test_forecast_from_several_origins_is_one_long_table(weather):
+    X, y = make_supervised(weather, target="temp_max", horizon=range(1, 4))
+    pipe = make_lstm_pipeline(14, Ridge()).fit(X, y)
+    origins = weather.index[[-30, -1]]
+    table = forecast(pipe, weather, origins=origins)
+    assert table.columns.tolist() == ["origin", "step", "target_time", "forecast"]
+    assert table["origin"].tolist() == [origins[0]] * 3 + [origins[1]] * 3
+    first = forecast(pipe, weather.loc[: origins[0]])
+    assert_allclose(table["forecast"].iloc[:3], first.to_numpy())
+    assert table["target_time"].iloc[0] == origins[0] + pd.Timedelta(days=1)
+    with pytest.raises(ValueError, match=re.escape("is not a label of the history")):
+        forecast(pipe, weather, origins=["nope"])

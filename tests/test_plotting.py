@@ -436,3 +436,24 @@ def test_plotting_import_loads_no_matplotlib_or_keras():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_plot_backtest_draws_one_step_and_explains_bad_input():
+    from sklearn.linear_model import Ridge
+
+    from sklstm import backtest, make_lstm_pipeline, make_supervised
+    from sklstm.datasets import load_seattle_weather
+    from sklstm.plotting import plot_backtest
+
+    X, y = make_supervised(
+        load_seattle_weather()[["temp_max"]].iloc[-200:], horizon=range(1, 3)
+    )
+    results = backtest(make_lstm_pipeline(7, Ridge()), X, y, cv=2)
+    ax = plot_backtest(results, step=2)
+    drawn = np.concatenate([line.get_ydata() for line in ax.lines[:2]])
+    expected = results.loc[results["step"] == 2, ["y_true", "y_pred"]]
+    assert np.isin(expected.to_numpy().ravel(), drawn).all()
+    with pytest.raises(ValueError, match="the backtest has steps \\[1, 2\\]"):
+        plot_backtest(results, step=3)
+    with pytest.raises(ValueError, match="plot_backtest expected the DataFrame"):
+        plot_backtest(results[["y_true"]])
