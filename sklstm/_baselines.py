@@ -271,7 +271,7 @@ class NaiveRegressor(VersionedPickleMixin, RegressorMixin, BaseEstimator):
                 f"horizons and units of y from the windows (rescale=True); got "
                 f"{n_samples}."
             )
-        eps = np.finfo(windows.dtype).eps
+        eps = float(np.finfo(windows.dtype).eps)  # a Python float: no float32 overflow
         columns = range(n_features) if self.target is None else [self.target]
         for column in columns:
             last = windows[:, -1, column].astype(np.float64)

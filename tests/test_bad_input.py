@@ -194,6 +194,7 @@ def test_the_cli_refuses_a_bool_count(capsys):
 # --- overflow -------------------------------------------------------------------
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")
 def test_a_huge_target_fails_in_fit_instead_of_predicting_infinity(windows):
     W, y = windows
     with pytest.raises(
