@@ -17,6 +17,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from joblib.externals.loky import get_reusable_executor
 from numpy.testing import assert_array_equal
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
@@ -119,6 +120,9 @@ def serial_lstm_search(data):
 
 
 def test_lstm_search_on_loky_is_the_serial_search(data, serial_lstm_search):
+    # Fresh workers: one that ran a fit of an earlier test has started
+    # TensorFlow's runtime, whose pools can no longer be sized.
+    get_reusable_executor().shutdown(wait=True)
     search = _lstm_search(n_jobs=2).fit(*data)
     _assert_same_results(search.cv_results_, serial_lstm_search.cv_results_)
     assert search.best_params_ == serial_lstm_search.best_params_
