@@ -36,6 +36,8 @@ from ._levels import fit_level, level_of
 from ._params import check_fit_params, check_param_names, seed_of
 from ._quantiles import PinballLoss, check_quantiles
 from ._scikeras import SciKerasAdapter, metric_name
+from ._seeding import thread_private_keras_seeds
+from ._threads import size_tensorflow_threads
 from ._validation import (
     Interval,
     Real,
@@ -357,7 +359,17 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
             )  # fmt: skip
         return self
 
-    def _train(
+    def _train(self, *args, **kwargs):
+        """One run of Keras's fit (see :meth:`_keras_fit`), with TensorFlow's
+        thread pools sized to this process's cores and Keras's default seeds
+        drawn from this thread's generator (:mod:`sklstm._threads`,
+        :mod:`sklstm._seeding`): a seeded fit gives the same network in a
+        joblib, Dask or Ray worker as in a plain process."""
+        size_tensorflow_threads()
+        with thread_private_keras_seeds():
+            return self._keras_fit(*args, **kwargs)
+
+    def _keras_fit(
         self,
         windows,
         y,

@@ -5,9 +5,11 @@ search is an independent, picklable task that goes through one executor."""
 
 import pickle
 
+import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from joblib._parallel_backends import ThreadingBackend
 from numpy.testing import assert_array_equal
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.linear_model import Ridge
@@ -19,6 +21,7 @@ from sklstm.tuning import Float, Int, KerasTunerSearchCV
 from sklstm.tuning._execution import (
     FitResult,
     FitTask,
+    ParallelExecutor,
     TrialRunner,
     fit_and_score,
     run_serially,
@@ -89,17 +92,20 @@ def test_search_runs_every_fit_through_the_executor(data, monkeypatch):
     search = _search_with(
         executor, monkeypatch, _ridge_pipeline(), space, X, y, **params
     )
-    # One batch per trial (Keras Tuner's loop asks for one trial at a time),
-    # each with the trial's folds, in order.
-    assert [len(batch) for batch in executor.batches] == [3, 3, 3]
+    # Random search proposes every trial without looking at a score, so all
+    # trials are one batch: one executor call with every trial's folds, trial
+    # by trial and fold by fold.
+    assert [len(batch) for batch in executor.batches] == [9]
+    (batch,) = executor.batches
     trial_ids = search.cv_results_["trial_id"].tolist()
-    for trial_id, params_, batch in zip(
-        trial_ids, search.cv_results_["params"], executor.batches, strict=True
+    for k, (trial_id, params_) in enumerate(
+        zip(trial_ids, search.cv_results_["params"], strict=True)
     ):
-        assert [task.trial_id for task in batch] == [trial_id] * 3
-        assert [task.fold for task in batch] == [0, 1, 2]
-        assert all(task.params == params_ for task in batch)
-        assert [len(task.train) for task in batch] == [30, 60, 90]
+        tasks = batch[3 * k : 3 * k + 3]
+        assert [task.trial_id for task in tasks] == [trial_id] * 3
+        assert [task.fold for task in tasks] == [0, 1, 2]
+        assert all(task.params == params_ for task in tasks)
+        assert [len(task.train) for task in tasks] == [30, 60, 90]
     # The same search, whatever order the executor ran the fits in.
     _assert_same_results(search.cv_results_, serial.cv_results_)
     assert search.best_params_ == serial.best_params_
@@ -251,3 +257,79 @@ def test_lstm_fits_do_not_depend_on_the_order_they_run_in(data, monkeypatch):
         _RecordingExecutor(), monkeypatch, pipe, space, X, y, **params
     )
     _assert_same_results(search.cv_results_, serial.cv_results_)
+
+
+def test_an_executor_must_return_the_results_in_task_order(data, monkeypatch):
+    X, y = data
+    with pytest.raises(RuntimeError, match=r"fold 2 in the place of trial \d+ fold 0"):
+        _search_with(
+            lambda tasks: [fit_and_score(task) for task in reversed(tasks)],
+            monkeypatch,
+            _ridge_pipeline(),
+            {"regressor__alpha": [1.0]},
+            X,
+            y,
+            tuner="random",
+        )
+
+
+def test_stream_yields_each_trial_as_its_folds_come_back(data):
+    X, y = data
+    done = []
+
+    def executor(tasks):
+        for task in tasks:
+            done.append((task.trial_id, task.fold))
+            yield fit_and_score(task)
+
+    runner = TrialRunner(
+        _ridge_pipeline(),
+        X,
+        y,
+        cv=TimeSeriesSplit(2),
+        scorer=check_scoring(Ridge()),
+        fit_params={},
+        executor=executor,
+    )
+    stream = runner.stream([("0", {}), ("1", {"regressor__alpha": 2.0})])
+    trial_id, record = next(stream)
+    assert trial_id == "0" and len(record["split_test_scores"]) == 2
+    assert done == [("0", 0), ("0", 1)]  # trial 1 has not run yet
+    assert [trial_id for trial_id, _ in stream] == ["1"]
+
+
+class _NoStreamingBackend(ThreadingBackend):
+    """joblib threads that cannot stream results (as multiprocessing, Ray)."""
+
+    supports_return_generator = False
+
+
+def test_parallel_executor_runs_on_any_joblib_backend(data, monkeypatch):
+    X, y = data
+    joblib.register_parallel_backend("sklstm-test-no-stream", _NoStreamingBackend)
+    space = {"windower__window": Int(2, 8), "regressor__alpha": Float(0.01, 10.0)}
+    params = dict(tuner="random", max_trials=3, cv=2, random_state=0, refit=False)
+    serial = _search_with(
+        run_serially, monkeypatch, _ridge_pipeline(), space, X, y, **params
+    )
+    monkeypatch.undo()
+    for backend in ("threading", "sklstm-test-no-stream"):
+        with joblib.parallel_backend(backend, n_jobs=2):
+            search = KerasTunerSearchCV(_ridge_pipeline(), space, **params).fit(X, y)
+        _assert_same_results(search.cv_results_, serial.cv_results_)
+    executor = ParallelExecutor(n_jobs=2)
+    runner = TrialRunner(
+        _ridge_pipeline(),
+        X,
+        y,
+        cv=TimeSeriesSplit(2),
+        scorer=check_scoring(Ridge()),
+        fit_params={},
+        executor=executor,
+    )
+    with joblib.parallel_backend("sklstm-test-no-stream", n_jobs=2):
+        assert isinstance(executor(runner.tasks("0", {})), list)
+    with joblib.parallel_backend("threading", n_jobs=2):
+        results = executor(runner.tasks("0", {}))
+        assert not isinstance(results, list)  # streams
+        assert [result.fold for result in results] == [0, 1]

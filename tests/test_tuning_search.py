@@ -504,3 +504,16 @@ def test_search_cv_hyperband_trains_survivors_longer(data):
     promoted = results["params"][2]["regressor__units"]
     best_first = results["params"][int(np.argmax(results["mean_test_score"][:2]))]
     assert promoted == best_first["regressor__units"]
+
+
+def test_search_cv_refuses_keras_tuners_distributed_mode(data, monkeypatch):
+    # Its chief would run every trial itself while its workers wait for it.
+    X, y = data
+    monkeypatch.setenv("KERASTUNER_ORACLE_IP", "127.0.0.1")
+    monkeypatch.setenv("KERASTUNER_ORACLE_PORT", "8000")
+    monkeypatch.setenv("KERASTUNER_TUNER_ID", "chief")
+    search = KerasTunerSearchCV(
+        _ridge_pipeline(), {"regressor__alpha": [1.0]}, tuner="random"
+    )
+    with pytest.raises(ValueError, match="does not run in Keras Tuner's distributed"):
+        search.fit(X, y)

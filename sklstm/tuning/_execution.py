@@ -10,22 +10,26 @@ estimator seeded with ``random_state`` seeds itself in ``fit``).
 
 Every fit of a search goes through one seam, an *executor*: a callable
 ``executor(tasks) -> results`` that takes a list of independent tasks and
-returns their :class:`FitResult`, one per task, in the order of the tasks.
-:func:`run_serially` runs them one after another in this process; a parallel
-executor dispatches the same calls through ``joblib.Parallel`` (``delayed(
-fit_and_score)(task)``) and needs nothing else from the search. A task never
-raises: a failing fit comes back as a result holding its error, so that one
-failure cannot stop the other tasks of a batch.
+returns their :class:`FitResult`, one per task, in the order of the tasks (a
+list, or an iterator that yields them as they finish). :func:`run_serially`
+runs them one after another in this process; :class:`ParallelExecutor`
+dispatches the same calls through ``joblib.Parallel``, so that any joblib
+backend runs them (loky processes, a Dask or a Ray cluster), with no
+backend-specific code here. A task never raises: a failing fit comes back as a
+result holding its error, so that one failure cannot stop the other tasks of a
+batch.
 
 :class:`TrialRunner` turns trials into tasks, hands them to the executor in
 one batch, and summarises each trial's fold results into the record that the
-search saves (:mod:`sklstm.tuning._results`).
+search saves (:mod:`sklstm.tuning._results`), trial by trial as the results
+come in.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
 import time
 import traceback
@@ -36,11 +40,14 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils.validation import indexable
 
+from .._seeding import thread_private_keras_seeds
+from .._threads import one_blas_thread, size_tensorflow_threads
 from .._validation import _check_method_params, _num_samples, _safe_split
 
 __all__ = [
     "FitResult",
     "FitTask",
+    "ParallelExecutor",
     "TrialRunner",
     "configured",
     "fit_and_score",
@@ -138,9 +145,23 @@ def fit_and_score(task):
     -------
     result : FitResult
         The score and the times, or the error; it never raises.
+
+    Notes
+    -----
+    In a worker process that its engine gave fewer cores than the machine has
+    (``OMP_NUM_THREADS``), TensorFlow's thread pools are sized to those cores
+    first (:func:`sklstm._threads.size_tensorflow_threads`), so that the
+    workers of a parallel search do not fight over the cores. The fit runs
+    under :func:`sklstm._seeding.thread_private_keras_seeds`, so that a seeded
+    estimator fits the same network in a thread of a Dask worker, whose event
+    loop draws from Python's global random generator, as anywhere else; the
+    fit and the scoring run with one BLAS thread
+    (:func:`sklstm._threads.one_blas_thread`), so that their NumPy products
+    give the same numbers in the serial process as in a worker.
     """
     fit_time = score_time = 0.0
     try:
+        size_tensorflow_threads()
         estimator = configured(task.estimator, task.params)
         fit_params = _check_method_params(
             task.X, params=task.fit_params, indices=task.train
@@ -148,13 +169,14 @@ def fit_and_score(task):
         X_train, y_train = _safe_split(estimator, task.X, task.y, task.train)
         X_test, y_test = _safe_split(estimator, task.X, task.y, task.test, task.train)
         start = time.perf_counter()
-        if y_train is None:
-            estimator.fit(X_train, **fit_params)
-        else:
-            estimator.fit(X_train, y_train, **fit_params)
-        fit_time = time.perf_counter() - start
-        score = task.scorer(estimator, X_test, y_test)
-        score_time = time.perf_counter() - start - fit_time
+        with thread_private_keras_seeds(), one_blas_thread():
+            if y_train is None:
+                estimator.fit(X_train, **fit_params)
+            else:
+                estimator.fit(X_train, y_train, **fit_params)
+            fit_time = time.perf_counter() - start
+            score = task.scorer(estimator, X_test, y_test)
+            score_time = time.perf_counter() - start - fit_time
         if hasattr(score, "item"):
             score = score.item()  # a NumPy scalar or a 0-d array
         if not isinstance(score, numbers.Number):
@@ -191,6 +213,55 @@ def run_serially(tasks):
     return [fit_and_score(task) for task in tasks]
 
 
+def _fit_and_score_on(task, X, y):
+    """:func:`fit_and_score` of ``task`` with its data passed alongside."""
+    return fit_and_score(dataclasses.replace(task, X=X, y=y))
+
+
+class ParallelExecutor:
+    """The parallel executor: the tasks dispatched through ``joblib.Parallel``.
+
+    Any joblib backend runs them: loky worker processes by default, a Dask
+    cluster under ``joblib.parallel_backend("dask")``, a Ray cluster under
+    ``joblib.parallel_backend("ray")``. Each task travels as a call
+    ``f(task, X, y)`` whose ``X`` and ``y`` are the same objects in every
+    call, so that a backend that ships large arguments once per batch (loky
+    memory-maps large arrays, Dask scatters them) ships the search's data once
+    rather than once per fit. The results come back one by one, in the order
+    of the tasks, where the backend can return them so (joblib's
+    ``return_as="generator"``), else all at the end of the batch.
+
+    Parameters
+    ----------
+    n_jobs : int or None, default=None
+        Passed to :class:`joblib.Parallel`: None means 1 unless in a
+        :func:`joblib.parallel_backend` context; -1 means every core (or every
+        worker of the backend).
+    pre_dispatch : int or str, default="2*n_jobs"
+        Tasks dispatched ahead of the workers, as in :class:`joblib.Parallel`.
+    """
+
+    def __init__(self, n_jobs=None, *, pre_dispatch="2*n_jobs"):
+        self.n_jobs = n_jobs
+        self.pre_dispatch = pre_dispatch
+
+    def __call__(self, tasks):
+        """Run ``tasks``; yield their results in the order of the tasks."""
+        from sklearn.utils.parallel import Parallel, delayed
+
+        options = {"n_jobs": self.n_jobs, "pre_dispatch": self.pre_dispatch}
+        try:
+            parallel = Parallel(return_as="generator", **options)
+        except ValueError:  # a backend without it (multiprocessing, Ray)
+            parallel = Parallel(return_as="list", **options)
+        return parallel(
+            delayed(_fit_and_score_on)(
+                dataclasses.replace(task, X=None, y=None), task.X, task.y
+            )
+            for task in tasks
+        )
+
+
 class TrialRunner:
     """Runs trials, each the time-ordered cross-validation of a configuration.
 
@@ -209,7 +280,8 @@ class TrialRunner:
     fit_params : dict
         Passed to the estimator's ``fit`` in every fold.
     executor : callable
-        ``executor(tasks) -> results``, e.g. :func:`run_serially`.
+        ``executor(tasks) -> results``, e.g. :func:`run_serially` or a
+        :class:`ParallelExecutor`.
     """
 
     def __init__(self, estimator, X, y, *, cv, scorer, fit_params, executor):
@@ -263,18 +335,45 @@ class TrialRunner:
             ``score_time`` (lists over the folds), or ``error`` (and
             ``traceback``) when a fold failed or a score is not finite.
         """
+        return [record for _, record in self.stream(trials)]
+
+    def stream(self, trials):
+        """:meth:`run`, yielding ``(trial_id, record)`` as each trial ends.
+
+        The tasks of all ``trials`` go to the executor in one call; a trial's
+        record is yielded as soon as the results of its folds (and of the
+        tasks before them) are in, so that a search can save it while the
+        other trials of the batch still run.
+        """
         tasks = [task for trial_id, p in trials for task in self.tasks(trial_id, p)]
-        results = list(self.executor(tasks))
-        if len(results) != len(tasks):
-            raise RuntimeError(
-                f"KerasTunerSearchCV's executor returned {len(results)} "
-                f"results for {len(tasks)} tasks; an executor returns one "
-                f"result per task, in the order of the tasks."
-            )
+        pending = {trial_id: len(self.splits) for trial_id, _ in trials}
         by_trial = {trial_id: [] for trial_id, _ in trials}
-        for task, result in zip(tasks, results, strict=True):
+        results = iter(self.executor(tasks))
+        for n_results, task in enumerate(tasks):
+            result = next(results, None)
+            if result is None:
+                self._wrong_count(n_results, tasks)
+            if (result.trial_id, result.fold) != (task.trial_id, task.fold):
+                raise RuntimeError(
+                    f"KerasTunerSearchCV's executor returned the result of "
+                    f"trial {result.trial_id} fold {result.fold} in the place "
+                    f"of trial {task.trial_id} fold {task.fold}; an executor "
+                    f"returns one result per task, in the order of the tasks."
+                )
             by_trial[task.trial_id].append(result)
-        return [summarise(by_trial[trial_id]) for trial_id, _ in trials]
+            pending[task.trial_id] -= 1
+            if not pending[task.trial_id]:
+                yield task.trial_id, summarise(by_trial.pop(task.trial_id))
+        if next(results, None) is not None:
+            self._wrong_count(len(tasks) + 1 + sum(1 for _ in results), tasks)
+
+    @staticmethod
+    def _wrong_count(n_results, tasks):
+        raise RuntimeError(
+            f"KerasTunerSearchCV's executor returned {n_results} "
+            f"results for {len(tasks)} tasks; an executor returns one "
+            f"result per task, in the order of the tasks."
+        )
 
 
 def summarise(results):

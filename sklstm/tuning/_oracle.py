@@ -8,11 +8,13 @@ Hyperband's budget is mapped, and :func:`trial_params` turns a trial's Keras
 Tuner values into the estimator parameters it is fitted with.
 
 :class:`CrossValidationTuner` is the Keras Tuner loop of
-:class:`~sklstm.tuning.KerasTunerSearchCV`: it asks the oracle for a trial,
-hands it to the :class:`~sklstm.tuning._execution.TrialRunner` (whose
-executor runs the trial's folds), saves the trial's record and reports its
-mean score back. It keeps Keras Tuner's own state files, so an interrupted
-search resumes where it stopped. :func:`quiet` keeps Keras Tuner's noise out.
+:class:`~sklstm.tuning.KerasTunerSearchCV`: it asks the oracle for a batch of
+trials (those that may run together, :mod:`sklstm.tuning._batches`), hands
+them to the :class:`~sklstm.tuning._execution.TrialRunner` (whose executor
+runs their folds, in one call), and saves each trial's record and reports its
+mean score back as the trial ends. It keeps Keras Tuner's own state files, so
+an interrupted search resumes where it stopped. :func:`quiet` keeps Keras
+Tuner's noise out.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -33,6 +35,7 @@ from sklearn.exceptions import FitFailedWarning
 from sklearn.utils import check_random_state
 
 from .._validation import is_int
+from ._batches import BayesianOptimizationOracle, HyperbandOracle, RandomSearchOracle
 from ._results import TRIAL_FILE, load_json, save_json
 from ._space import decode
 
@@ -115,7 +118,12 @@ def trial_params(dimensions, values, *, tuner, budget):
 
 
 def make_oracle(tuner, hp, *, max_trials, max_epochs, factor, random_state):
-    """Keras Tuner's oracle of ``tuner``, over the hyperparameters ``hp``."""
+    """Keras Tuner's oracle of ``tuner``, over the hyperparameters ``hp``.
+
+    The oracles of :mod:`sklstm.tuning._batches`: Keras Tuner's own, which
+    hand out several trials at once only where the one-at-a-time loop would
+    propose the same ones.
+    """
     seed = None
     if random_state is not None:
         # Keras Tuner replaces a seed of 0 by a random one: draw from 1 on.
@@ -130,16 +138,14 @@ def make_oracle(tuner, hp, *, max_trials, max_epochs, factor, random_state):
         "max_consecutive_failed_trials": sys.maxsize,
     }
     if tuner == "hyperband":
-        oracle = kt.oracles.HyperbandOracle(
-            max_epochs=max_epochs, factor=factor, **common
-        )
+        oracle = HyperbandOracle(max_epochs=max_epochs, factor=factor, **common)
         oracle.max_trials = max_trials
     elif tuner == "bayesian":
-        oracle = kt.oracles.BayesianOptimizationOracle(
+        oracle = BayesianOptimizationOracle(
             max_trials=max_trials or _DEFAULT_MAX_TRIALS, **common
         )
     else:
-        oracle = kt.oracles.RandomSearchOracle(
+        oracle = RandomSearchOracle(
             max_trials=max_trials or _DEFAULT_MAX_TRIALS, **common
         )
     return oracle
@@ -155,9 +161,13 @@ class ExecutionError(kt_errors.FatalError):
 class CrossValidationTuner(BaseTuner):
     """Keras Tuner's loop: one trial is one time-ordered cross-validation.
 
-    Keras Tuner's ``search`` asks the oracle for one trial at a time and calls
-    :meth:`run_trial`, which runs the trial's folds through ``runner`` (one
-    batch for the executor) and saves the trial's record in its folder.
+    :meth:`search` asks the oracle for a batch of trials (until it answers
+    that the next trial must wait for the running ones, see
+    :mod:`sklstm.tuning._batches`), runs the folds of all of them through
+    ``runner`` in one call of its executor, and ends each trial as its folds
+    come back: its record saved in its folder, its mean score reported to the
+    oracle, Keras Tuner's state saved. An interruption loses only the trials
+    still running, which a resumed search runs again.
 
     Parameters
     ----------
@@ -173,19 +183,67 @@ class CrossValidationTuner(BaseTuner):
         ``directory``, ``project_name`` and ``overwrite`` of Keras Tuner.
     """
 
+    #: Most trials in a batch; None for as many as the oracle hands out (1
+    #: runs Keras Tuner's one-at-a-time loop, which batches must reproduce).
+    max_batch = None
+
     def __init__(self, oracle, runner, params_of, **kwargs):
         self.runner = runner
         self.params_of = params_of
         super().__init__(oracle, hypermodel=None, **kwargs)
 
-    def run_trial(self, trial, *args, **kwargs):
-        params = self.params_of(trial.hyperparameters.values)
-        try:
-            (record,) = self.runner.run([(trial.trial_id, params)])
-        except Exception as exc:
-            # The tasks report their own failures, so this is the executor's:
-            # stop the search (Keras Tuner would count it a failed trial).
-            raise ExecutionError(str(exc)) from exc
+    def search(self, *fit_args, **fit_kwargs):
+        """Run the search, batch after batch, until the oracle stops it."""
+        self.on_search_begin()
+        stopped = False
+        while not stopped:
+            batch, stopped = self._next_batch()
+            if batch:
+                self._run_batch(batch)
+        self.on_search_end()
+
+    def _next_batch(self):
+        """The trials that may run together, and whether the oracle stopped."""
+        batch = []
+        while self.max_batch is None or len(batch) < self.max_batch:
+            self.pre_create_trial()
+            # One id per running trial: an oracle hands a tuner id its
+            # running trial again rather than a new one.
+            trial = self.oracle.create_trial(f"{self.tuner_id}-{len(batch)}")
+            if trial.status == kt.engine.trial.TrialStatus.STOPPED:
+                return batch, True
+            if trial.status == kt.engine.trial.TrialStatus.IDLE:
+                if not batch:
+                    raise RuntimeError(
+                        "KerasTunerSearchCV's oracle asked to wait for running "
+                        "trials, but none runs; this is a bug in sklstm."
+                    )
+                break
+            self.on_trial_begin(trial)
+            batch.append(trial)
+        return batch, False
+
+    def _run_batch(self, batch):
+        trials = {trial.trial_id: trial for trial in batch}
+        params = {
+            trial.trial_id: self.params_of(trial.hyperparameters.values)
+            for trial in batch
+        }
+        records = self.runner.stream(list(params.items()))
+        while True:
+            try:
+                trial_id, record = next(records)
+            except StopIteration:
+                break
+            except Exception as exc:
+                # The tasks report their own failures, so this is the
+                # executor's: stop the search (Keras Tuner would count it a
+                # failed trial). The batch's running trials run again on resume.
+                raise ExecutionError(str(exc)) from exc
+            self._end_trial(trials[trial_id], params[trial_id], record)
+
+    def _end_trial(self, trial, params, record):
+        """Save ``trial``'s record, report its score or failure, end it."""
         save_json(os.path.join(self.get_trial_dir(trial.trial_id), TRIAL_FILE), record)
         if "error" in record:
             error = record["error"]
@@ -198,11 +256,15 @@ class CrossValidationTuner(BaseTuner):
                 FitFailedWarning,
                 stacklevel=1,
             )
-            failure = kt_errors.FailedTrialError(error)
-            if record.get("traceback") and hasattr(failure, "add_note"):
-                failure.add_note(record["traceback"])  # printed with verbose > 0
-            raise failure
-        return {"score": float(np.mean(record["split_test_scores"]))}
+            trial.status = kt.engine.trial.TrialStatus.FAILED
+            trial.message = "\n".join(filter(None, [record.get("traceback"), error]))
+            if _debug():
+                print(trial.message, file=sys.stderr)  # printed with verbose > 0
+        else:
+            score = float(np.mean(record["split_test_scores"]))
+            self.oracle.update_trial(trial.trial_id, {"score": score})
+            trial.status = kt.engine.trial.TrialStatus.COMPLETED
+        self.on_trial_end(trial)
 
     def records(self):
         """``(trial_id, status, params, record)`` of every trial, in order."""
@@ -217,6 +279,13 @@ class CrossValidationTuner(BaseTuner):
             )
             for trial in trials
         ]
+
+
+def _debug():
+    """Keras Tuner's DEBUG flag: print the traceback of a failed trial."""
+    from keras_tuner.src import config as kt_config
+
+    return getattr(kt_config, "DEBUG", False)
 
 
 @contextlib.contextmanager

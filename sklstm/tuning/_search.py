@@ -37,7 +37,7 @@ from .._validation import (
     int_at_least,
 )
 from ._checks import check_time_ordered, check_writable
-from ._execution import TrialRunner, configured, run_serially
+from ._execution import ParallelExecutor, TrialRunner, configured
 from ._oracle import (
     CrossValidationTuner,
     ExecutionError,
@@ -136,6 +136,14 @@ class KerasTunerSearchCV(MetaEstimatorMixin, BaseEstimator):
         Refit the best configuration on all of ``X`` and ``y`` as
         ``best_estimator_``, which :meth:`predict` and :meth:`score` use.
 
+    n_jobs : int or None, default=None
+        Fits to run in parallel, through :class:`joblib.Parallel`: the folds
+        of the trials that may run together (see Notes). None means 1 unless
+        in a :func:`joblib.parallel_backend` context, whose backend (loky
+        processes, a Dask or a Ray cluster) then runs them; -1 means all
+        processors. The results are the same for every ``n_jobs`` and
+        backend.
+
     random_state : int, RandomState instance or None, default=None
         Seed of the tuner's sampling of configurations. The estimator's own
         ``random_state`` seeds its training; it is not set by the search.
@@ -204,9 +212,18 @@ class KerasTunerSearchCV(MetaEstimatorMixin, BaseEstimator):
     when every trial failed.
 
     Every fit of the search, one trial's configuration on one fold, is an
-    independent task, and all of them run through one executor; here, one
-    after another in the calling process. The folds are split once per
-    :meth:`fit`, so that every trial is scored on the same ones.
+    independent task, and all of them run through one executor, a
+    :class:`joblib.Parallel` of ``n_jobs``. The folds are split once per
+    :meth:`fit`, so that every trial is scored on the same ones. The search
+    asks Keras Tuner's oracle for the trials that may run together without
+    changing the search, and runs their folds in one batch: every trial of a
+    random search; a round of a Hyperband bracket; the initial random points
+    of Bayesian optimisation, then one trial at a time (its folds in
+    parallel). The trials are those of a serial search, in the same order, so
+    ``cv_results_`` and ``best_params_`` do not depend on ``n_jobs`` or on
+    the backend when the estimator is seeded (``random_state``). In worker
+    processes, TensorFlow's thread pools are sized to the cores the backend
+    gave each worker.
 
     The fitted search keeps no Keras Tuner object, only plain results, so it
     pickles with its best estimator.
@@ -241,6 +258,7 @@ class KerasTunerSearchCV(MetaEstimatorMixin, BaseEstimator):
         "directory": [str, os.PathLike, None],
         "overwrite": ["boolean"],
         "refit": ["boolean"],
+        "n_jobs": [Integral, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -259,6 +277,7 @@ class KerasTunerSearchCV(MetaEstimatorMixin, BaseEstimator):
         directory=None,
         overwrite=False,
         refit=True,
+        n_jobs=None,
         random_state=None,
         verbose=0,
     ):
@@ -273,6 +292,7 @@ class KerasTunerSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.directory = directory
         self.overwrite = overwrite
         self.refit = refit
+        self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
 
@@ -317,10 +337,11 @@ class KerasTunerSearchCV(MetaEstimatorMixin, BaseEstimator):
         """The executor of the search's fits: ``executor(tasks) -> results``.
 
         The one seam through which every fit of every trial and fold runs
-        (see :mod:`sklstm.tuning._execution`): here, one after another in this
-        process (:func:`~sklstm.tuning._execution.run_serially`).
+        (see :mod:`sklstm.tuning._execution`): a
+        :class:`~sklstm.tuning._execution.ParallelExecutor` of ``n_jobs``,
+        which runs them in this process when joblib's backend has one job.
         """
-        return run_serially
+        return ParallelExecutor(self.n_jobs)
 
     def _describe(self, dimensions, cv, budget):
         """What a resumed search must share with the saved one."""
@@ -339,6 +360,17 @@ class KerasTunerSearchCV(MetaEstimatorMixin, BaseEstimator):
 
     def _run_search(self, project_dir, runner, dimensions, budget, description):
         """Run (or continue) the search in ``project_dir``; return its trials."""
+        if "KERASTUNER_ORACLE_IP" in os.environ:
+            raise ValueError(
+                f"KerasTunerSearchCV does not run in Keras Tuner's distributed "
+                f"mode (a chief oracle and workers over gRPC), but "
+                f"KERASTUNER_ORACLE_IP is set to "
+                f"{os.environ['KERASTUNER_ORACLE_IP']!r}. It spreads the "
+                f"trials and folds of a search through joblib instead, with "
+                f"the same results as a serial search: unset "
+                f"KERASTUNER_ORACLE_IP and pass n_jobs, or fit inside "
+                f'joblib.parallel_backend("dask") or ("ray").'
+            )
         check_resumable(project_dir, description, overwrite=self.overwrite)
         hp = kt.HyperParameters()
         declare(hp, dimensions)
