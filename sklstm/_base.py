@@ -3,7 +3,7 @@
 :class:`SequenceRegressorBase` is the estimator in plain sight: its parameter
 constraints, training with the early-stopping refit, prediction through NumPy
 or Keras, gate activations, and the tags. Its input is checked once by
-:mod:`sklstm._inputs` into a :class:`~sklstm._windowing.Windows` value that
+:mod:`sklstm._inputs` into a :class:`~sklstm._windows.Windows` value that
 training and prediction consume; its parameters by :mod:`sklstm._params`. It
 builds networks with :mod:`sklstm._networks`, feeds them with
 :mod:`sklstm._feed`, runs them in NumPy with :mod:`sklstm._numpy_bridge`, and
@@ -32,7 +32,8 @@ from ._inputs import (
     validate_windows,
     validate_windows_and_target,
 )
-from ._levels import fit_level, level_of
+from ._known_future import check_forecast_steps
+from ._levels import fit_level, level_of, past_of
 from ._params import check_fit_params, check_param_names, seed_of
 from ._quantiles import PinballLoss, check_quantiles
 from ._scikeras import SciKerasAdapter, metric_name
@@ -47,7 +48,7 @@ from ._validation import (
     int_at_least,
 )
 from ._versions import VersionedPickleMixin, current_versions
-from ._windowing import Windows
+from ._windows import Windows
 
 __all__ = ["NUMPY_PREDICT_MAX_SAMPLES", "SequenceRegressorBase"]
 
@@ -141,6 +142,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         "predict_backend": [StrOptions({"auto", "numpy", "keras"})],
         "normalize": [StrOptions({"auto", "last"}), None],
         "quantiles": [tuple, list, None],
+        "known_future": ["boolean"],
     }
 
     # --- the network ---------------------------------------------------------
@@ -162,6 +164,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
             "linear_skip": self.linear_skip,
             "relative": getattr(self, "level_", None) is not None,
             "quantiles": self._quantile_levels(),
+            "future_steps": self.n_future_steps_,
             **model_params,  # routed model__* parameters win
         }
         # Recorded for the safe format (sklstm.save), which rebuilds the
@@ -414,6 +417,9 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
                 )
         if not warm:
             self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
+            self.n_future_steps_ = self.n_outputs_ if self.known_future else 0
+            if self.n_future_steps_:
+                check_forecast_steps(self, windows, self.n_future_steps_)
             self.level_ = fit_level(self, windows, y)
             budget = (budget_epochs or epochs) * math.ceil(n_windows / self.batch_size)
             self._build_and_compile(
@@ -590,7 +596,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
                 f"that sklstm.gates knows); got a network it cannot read, "
                 f"{self.model_.name!r}. Inspect its layers with Keras instead."
             )
-        windows = validate_windows(self, X, reset=False)
+        windows = past_of(self, validate_windows(self, X, reset=False))
         return _numpy_bridge.gate_activations(self.model_, windows.to_array())
 
     def __sklearn_tags__(self):

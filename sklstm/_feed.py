@@ -1,6 +1,6 @@
 """The feed: windows reach Keras as batches gathered from the rows behind them.
 
-:func:`window_dataset` turns a :class:`~sklstm._windowing.Windows` value (and
+:func:`window_dataset` turns a :class:`~sklstm._windows.Windows` value (and
 the matching targets and weights) into a :mod:`tf.data` pipeline that never
 materialises all windows; :func:`quiet_retracing` keeps TensorFlow's retracing
 warning, expected here, out of the user's log.

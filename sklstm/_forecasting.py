@@ -11,13 +11,16 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 
+from ._known_future import future_table, lead_name
 from ._validation import is_int
 from ._windowing import SequenceWindower
 
 __all__ = ["make_lstm_pipeline", "recursive_forecast"]
 
 
-def make_lstm_pipeline(window, regressor=None, *, scaler="standard", fill_value="auto"):
+def make_lstm_pipeline(
+    window, regressor=None, *, scaler="standard", fill_value="auto", known_future=None
+):
     """The standard leakage-safe LSTM pipeline: scale, window, regress.
 
     Parameters
@@ -44,6 +47,15 @@ def make_lstm_pipeline(window, regressor=None, *, scaler="standard", fill_value=
         regressor that accepts missing values (per its tags: the sklstm
         regressors mask NaN steps, :class:`~sklstm.NaiveRegressor` skips them)
         and 0.0 for one that does not, e.g. ``Ridge()``.
+
+    known_future : list of str or None, default=None
+        The columns declared known in advance to :func:`make_supervised`,
+        whose lead columns ``X`` holds: the windower appends them to each
+        window as forecast steps and the regressor reads them
+        (``known_future=True`` is set on it); a tabular regressor gets them
+        as plain columns after the lags. See :ref:`known-future`.
+
+        .. versionadded:: 0.1
 
     Returns
     -------
@@ -109,14 +121,26 @@ def make_lstm_pipeline(window, regressor=None, *, scaler="standard", fill_value=
                 f"got {fill_value!r}."
             )
         fill_value = np.nan if tags.input_tags.allow_nan else 0.0
-    windower = SequenceWindower(window, fill_value=fill_value, flatten=flatten)
+    if known_future is not None and not flatten:
+        if "known_future" not in regressor.get_params(deep=False):
+            raise ValueError(
+                f"make_lstm_pipeline got known_future={known_future!r}, but "
+                f"{type(regressor).__name__} takes windows without a "
+                f"known_future parameter, so it cannot read the forecast steps. "
+                f"Use an sklstm regressor, a tabular regressor (it gets the "
+                f"lead columns as plain columns), or leave known_future=None."
+            )
+        regressor.set_params(known_future=True)
+    windower = SequenceWindower(
+        window, fill_value=fill_value, flatten=flatten, known_future=known_future
+    )
     steps.append(("windower", windower))
     steps.append(("regressor", regressor))
     return Pipeline(steps)
 
 
-def _context_length(estimator):
-    """Rows of history the estimator reads: the largest windower's window.
+def _windowers(estimator):
+    """The :class:`SequenceWindower` steps of a pipeline.
 
     A meta-estimator (e.g. :class:`~sklstm.ConformalForecaster`) is looked
     into: its fitted ``estimator_``, else its ``estimator``.
@@ -124,8 +148,63 @@ def _context_length(estimator):
     while not isinstance(estimator, Pipeline) and hasattr(estimator, "estimator"):
         estimator = getattr(estimator, "estimator_", estimator.estimator)
     steps = estimator.steps if isinstance(estimator, Pipeline) else []
-    windows = [step.window for _, step in steps if isinstance(step, SequenceWindower)]
+    return [step for _, step in steps if isinstance(step, SequenceWindower)]
+
+
+def _context_length(estimator):
+    """Rows of history the estimator reads: the largest windower's window."""
+    windows = [windower.window for windower in _windowers(estimator)]
     return max(windows) if windows else None
+
+
+def _known_future_of(estimator):
+    """The declared known-future columns and their steps, or None."""
+    for windower in _windowers(estimator):
+        if windower.known_future is not None and hasattr(windower, "lead_steps_"):
+            return list(windower.known_future), windower.lead_steps_
+    return None
+
+
+def _with_leads(estimator, rows, future):
+    """``rows`` with the lead columns of a known-future model, from ``future``.
+
+    The last row (the forecast origin) gets the values of ``future`` at its
+    target times. The rows before it only give it their history (their own
+    forecasts are not used); they get the same values, so that a regressor
+    that takes no NaN reads them.
+    """
+    known = _known_future_of(estimator)
+    if known is None:
+        if future is not None:
+            raise ValueError(
+                f"forecast got future=..., but {type(estimator).__name__} was "
+                f"fitted without covariates known in advance, so it has no use "
+                f"for them. Declare them: make_supervised(..., known_future=[...]) "
+                f"and make_lstm_pipeline(window, known_future=[...])."
+            )
+        return rows, None
+    declared, steps = known
+    times = _future_index(getattr(rows, "index", None), len(rows), steps)
+    if future is None:
+        raise ValueError(
+            f"forecast expected future=, a DataFrame indexed by the target times "
+            f"{list(map(str, times[:3]))}{' ...' if len(times) > 3 else ''} "
+            f"holding {declared!r}: {type(estimator).__name__} was fitted with "
+            f"these covariates known in advance and needs their values at "
+            f"every forecast step."
+        )
+    table = future_table("forecast", future, declared, times)
+    names = [lead_name(name, h) for h in steps for name in declared]
+    rows = rows.drop(columns=[c for c in names if c in rows.columns])
+    values = table.to_numpy(dtype=np.float64).ravel()
+    leads = pd.DataFrame(
+        np.broadcast_to(values, (len(rows), len(values))), rows.index, names
+    )
+    rows = pd.concat([rows, leads], axis=1)
+    order = getattr(estimator, "feature_names_in_", None)
+    if order is not None and set(order) == set(rows.columns):
+        rows = rows[list(order)]
+    return rows, steps
 
 
 def recursive_forecast(estimator, history, steps):
@@ -231,7 +310,14 @@ def _future_index(index, n_rows, horizons):
 
 
 def forecast(
-    estimator, history, *, steps=None, horizons=None, coverage=None, origins=None
+    estimator,
+    history,
+    *,
+    steps=None,
+    horizons=None,
+    coverage=None,
+    origins=None,
+    future=None,
 ):
     """Forecast from the end of ``history``: one value per step ahead.
 
@@ -277,6 +363,19 @@ def forecast(
 
         .. versionadded:: 0.1
 
+    future : DataFrame, callable or None, default=None
+        For a model fitted with covariates known in advance
+        (``make_supervised(..., known_future=[...])``): their values at the
+        forecast's target times, as a DataFrame indexed by exactly those
+        times (a missing, duplicated or extra timestamp, or a NaN, is an
+        error that names it), or a callable that returns one for the index
+        of target times (e.g. ``sklstm.calendar_features``). The history
+        needs no lead columns. With ``origins``, the values come from the
+        history itself where it reaches the target times, then from
+        ``future``. See :ref:`known-future`.
+
+        .. versionadded:: 0.1
+
     Returns
     -------
     forecast : Series or DataFrame
@@ -319,7 +418,7 @@ def forecast(
     if origins is not None:
         return _forecast_origins(
             estimator, history, origins, steps=steps, horizons=horizons,
-            coverage=coverage,
+            coverage=coverage, future=future,
         )  # fmt: skip
     rows = history if hasattr(history, "iloc") else np.asarray(history)
     if isinstance(rows, pd.Series):
@@ -340,6 +439,9 @@ def forecast(
         raise ValueError(
             f"forecast expected steps as an int >= 1 or None; got {steps!r}."
         )
+    rows, lead_steps = _with_leads(estimator, rows, future)
+    if lead_steps is not None and horizons is None:
+        horizons = lead_steps
     if coverage is not None and not hasattr(estimator, "predict_interval"):
         raise ValueError(
             f"forecast got coverage={coverage!r}, but {type(estimator).__name__} "
@@ -411,6 +513,20 @@ def _forecast_origins(estimator, history, origins, **kwargs):
             "forecast from several origins (their labels are looked up in "
             f"it); got {type(history).__name__}. Pass a DataFrame or Series."
         )
+    known = _known_future_of(estimator)
+    future = kwargs.pop("future", None)
+    if known is not None and not callable(future):
+        # Each origin's target times are read from the history where it reaches
+        # them, else from future.
+        values = history[known[0]] if hasattr(history, "columns") else None
+        if future is not None and values is not None:
+            values = pd.concat([values, future[known[0]]])
+            values = values[~values.index.duplicated(keep="first")]
+        if values is not None:
+
+            def future(times, values=values):
+                return values.loc[values.index.intersection(times)]
+
     tables = []
     for origin in origins:
         if origin not in history.index:
@@ -418,7 +534,7 @@ def _forecast_origins(estimator, history, origins, **kwargs):
                 f"forecast got origin {origin!r}, which is not a label of the "
                 f"history's index; pass labels such as {history.index[-1]!r}."
             )
-        ahead = forecast(estimator, history.loc[:origin], **kwargs)
+        ahead = forecast(estimator, history.loc[:origin], future=future, **kwargs)
         table = ahead.to_frame() if isinstance(ahead, pd.Series) else ahead
         table = table.rename(columns={table.columns[0]: "forecast"})
         table.insert(0, "target_time", table.index)

@@ -1,7 +1,7 @@
 """What the regressors receive: windows and targets checked, targets scaled.
 
 :func:`validate_windows` checks ``X`` once and returns it as a
-:class:`~sklstm._windowing.Windows` value over float32 rows, which training and
+:class:`~sklstm._windows.Windows` value over float32 rows, which training and
 prediction then consume without going back to 3-D arrays;
 :func:`validate_target` checks ``y``; :class:`TargetScaler` standardises it.
 """
@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length
 
 from ._validation import check_is_fitted, check_numeric, validate_data
-from ._windowing import as_windows
+from ._windows import as_windows
 
 __all__ = [
     "TargetScaler",

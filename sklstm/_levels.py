@@ -16,7 +16,16 @@ import warnings
 
 import numpy as np
 
-__all__ = ["fit_level", "level_of"]
+__all__ = ["fit_level", "level_of", "past_of"]
+
+
+def past_of(owner, windows):
+    """The past steps of ``windows``: without the forecast steps of the
+    covariates known in advance (``n_future_steps_``), if any."""
+    n_future = getattr(owner, "n_future_steps_", 0)
+    if not n_future:
+        return windows
+    return type(windows)(windows.rows, windows.starts, windows.length - n_future)
 
 
 def fit_level(owner, windows, y):
@@ -34,6 +43,7 @@ def fit_level(owner, windows, y):
         return None
     from ._baselines import NaiveRegressor
 
+    windows = past_of(owner, windows)
     last_steps = windows.rows[windows.starts + windows.length - 1]
     try:
         return NaiveRegressor("last").fit(last_steps[:, np.newaxis, :], y)
@@ -62,6 +72,7 @@ def level_of(owner, windows):
     level = getattr(owner, "level_", None)
     if level is None:
         return 0.0
+    windows = past_of(owner, windows)
     column = windows.rows[:, level.target_].astype(np.float64)
     observed = ~np.isnan(column)
     position = np.arange(len(column))

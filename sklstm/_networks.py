@@ -25,8 +25,10 @@ from ._quantiles import MonotoneQuantiles
 __all__ = [
     "CELLS",
     "EndMask",
+    "ForecastSteps",
     "LinearSkip",
     "NaNMask",
+    "PastSteps",
     "RelativeToLast",
     "XLA_MIN_TRAIN_STEPS",
     "build_network",
@@ -156,6 +158,57 @@ class LinearSkip(layers.Layer):
         return {**super().get_config(), "mode": self.mode}
 
 
+@keras.saving.register_keras_serializable(package="sklstm")
+class PastSteps(layers.Layer):
+    """The observed past of windows that end with ``n_future`` forecast steps."""
+
+    def __init__(self, n_future, **kwargs):
+        super().__init__(**kwargs)
+        self.n_future = int(n_future)
+
+    def call(self, inputs):
+        return inputs[:, : -self.n_future, :]
+
+    def compute_output_shape(self, input_shape):
+        steps = None if input_shape[1] is None else input_shape[1] - self.n_future
+        return (input_shape[0], steps, input_shape[2])
+
+    def get_config(self):
+        return {**super().get_config(), "n_future": self.n_future}
+
+
+@keras.saving.register_keras_serializable(package="sklstm")
+class ForecastSteps(layers.Layer):
+    """The last ``n_future`` steps of each window: the values known in advance.
+
+    The windower fills them with the covariates known at each forecast step's
+    target time and NaN elsewhere; here NaN reads as 0 and, with ``relative``,
+    each value becomes its change from the feature's last observed past value
+    (:func:`sklstm._known_future.future_inputs`).
+    """
+
+    def __init__(self, n_future, relative=False, **kwargs):
+        super().__init__(**kwargs)
+        self.n_future = int(n_future)
+        self.relative = bool(relative)
+
+    def call(self, inputs):
+        past, future = inputs[:, : -self.n_future, :], inputs[:, -self.n_future :, :]
+        if self.relative:
+            future = future - last_observed(past, ops)[:, None, :]
+        return ops.where(ops.isnan(future), ops.zeros_like(future), future)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.n_future, input_shape[2])
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "n_future": self.n_future,
+            "relative": self.relative,
+        }
+
+
 def build_network(
     input_shape,
     *,
@@ -172,6 +225,7 @@ def build_network(
     linear_skip=None,
     relative=False,
     quantiles=None,
+    future_steps=0,
     **cell_kwargs,
 ):
     """Build an uncompiled recurrent network: (masking), recurrent layers, a head.
@@ -210,6 +264,13 @@ def build_network(
         len(quantiles)`` units and :class:`~sklstm._quantiles.MonotoneQuantiles`
         sorts them, so the network outputs ``(n_samples, n_outputs,
         n_quantiles)`` quantiles that never cross.
+    future_steps : int, default=0
+        How many of the last steps of each window are forecast steps holding
+        covariates known in advance (one per output; see
+        :mod:`sklstm._known_future`). The recurrent layers (and a linear skip)
+        read the past steps only; a Dense ReLU layer reads the head's input
+        beside the known values of every forecast step, and a linear layer
+        reads its output beside those values again and adds to the head.
     **cell_kwargs : dict
         Further arguments of every recurrent layer, e.g. ``reset_after``.
 
@@ -219,7 +280,15 @@ def build_network(
         The network, not yet compiled.
     """
     layer_class = CELLS[cell]
-    inputs = keras.Input(shape=tuple(input_shape), name="windows")
+    windows = keras.Input(shape=tuple(input_shape), name="windows")
+    inputs = windows
+    if future_steps:
+        if int(future_steps) != int(n_outputs):
+            raise ValueError(
+                f"build_network expected one forecast step per output; got "
+                f"future_steps={future_steps} for n_outputs={n_outputs}."
+            )
+        inputs = PastSteps(future_steps, name="past_steps")(windows)
     x = RelativeToLast(name="relative_to_last")(inputs) if relative else inputs
     x = NaNMask(name="nan_mask")(x) if mask_missing else x
     for index, width in enumerate(units):
@@ -241,13 +310,21 @@ def build_network(
     if linear_skip is not None:
         skip = LinearSkip(linear_skip, name="linear_skip")(inputs)
         x = layers.Concatenate(name=f"{cell}_and_skip")([x, skip])
-    if quantiles is None:
-        outputs = layers.Dense(int(n_outputs), name="head")(x)
-    else:
-        n_quantiles = len(quantiles)
-        x = layers.Dense(int(n_outputs) * n_quantiles, name="head")(x)
-        outputs = MonotoneQuantiles(n_quantiles, name="quantiles")(x)
-    return keras.Model(inputs, outputs, name=f"sklstm_{cell}")
+    n_quantiles = 1 if quantiles is None else len(quantiles)
+    head = layers.Dense(int(n_outputs) * n_quantiles, name="head")(x)
+    if future_steps:
+        known = ForecastSteps(future_steps, relative, name="forecast_steps")(windows)
+        known = layers.Flatten(name="known_flat")(known)
+        z = layers.Concatenate(name="state_and_known")([x, known])
+        z = layers.Dense(int(units[-1]), activation="relu", name="future_hidden")(z)
+        # A linear path too, so that a covariate's plain effect is exact.
+        z = layers.Concatenate(name="hidden_and_known")([z, known])
+        z = layers.Dense(int(n_outputs) * n_quantiles, name="future_head")(z)
+        head = layers.Add(name="head_and_future")([head, z])
+    outputs = head
+    if quantiles is not None:
+        outputs = MonotoneQuantiles(n_quantiles, name="quantiles")(head)
+    return keras.Model(windows, outputs, name=f"sklstm_{cell}")
 
 
 def wrap_network(network, input_shape, *, mask_missing=True):

@@ -18,9 +18,12 @@ import numpy as np
 from keras import layers
 
 from . import gates
+from ._known_future import future_inputs, future_term
 from ._networks import (
+    ForecastSteps,
     LinearSkip,
     NaNMask,
+    PastSteps,
     RelativeToLast,
     last_observed,
     recurrent_layers,
@@ -37,6 +40,10 @@ _PLAIN_LAYERS = (
     LinearSkip,
     layers.Concatenate,
     MonotoneQuantiles,
+    PastSteps,
+    ForecastSteps,
+    layers.Flatten,
+    layers.Add,
 )
 
 
@@ -100,6 +107,13 @@ def numpy_forward(model, X):
     cost per call (tracing, dataset setup), which dominates small calls.
     """
     X = np.asarray(X, dtype=np.float32)
+    steps = _forecast_steps(model)
+    future = None
+    if steps is not None:
+        X, future = X[:, : -steps.n_future], X[:, -steps.n_future :]
+        future = future_inputs(
+            X, future, steps.relative, lambda x: last_observed(x, np)
+        )
     x, mask = _observed(model, X)
     for layer in recurrent_layers(model):
         if isinstance(layer, layers.Bidirectional):
@@ -128,10 +142,20 @@ def numpy_forward(model, X):
         x = np.concatenate([x, skip], axis=1)
     kernel, bias = _head(model).get_weights()
     out = x @ kernel + bias
+    if future is not None:
+        hidden = model.get_layer("future_hidden").get_weights()
+        last = model.get_layer("future_head").get_weights()
+        out = out + future_term(x, future, hidden, last)
     for layer in model.layers:
         if isinstance(layer, MonotoneQuantiles):
             out = monotone_quantiles(out, layer.n_quantiles, np)
     return out
+
+
+def _forecast_steps(model):
+    """The model's :class:`ForecastSteps` layer, or None."""
+    found = [layer for layer in model.layers if isinstance(layer, ForecastSteps)]
+    return found[0] if found else None
 
 
 def _linear_skip(model, X):

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from ._known_future import check_declared, lead_columns
 from ._validation import Integral
 
 __all__ = ["make_supervised"]
@@ -81,7 +82,7 @@ def _target_column(data, target):
     return int(target) % n_columns, None
 
 
-def make_supervised(data, *, target=None, horizon=1):
+def make_supervised(data, *, target=None, horizon=1, known_future=None):
     """Pair each row of a series with the value(s) that follow it.
 
     Builds the supervised-learning table of a forecasting problem: ``X`` holds
@@ -104,10 +105,24 @@ def make_supervised(data, *, target=None, horizon=1):
         builds one target column per horizon, for direct multi-step
         forecasting.
 
+    known_future : list of str or None, default=None
+        Columns of a DataFrame ``data`` whose values are known in advance at
+        every forecast step (calendar features, planned events, weather
+        forecasts). For each such column ``c`` and each horizon ``h``, ``X``
+        gets the lead column ``c_t+h``: the value of ``c`` at the target time
+        of row ``t`` (row ``t + h``), aligned row by row exactly as ``y`` is.
+        The past values of ``c`` stay in ``X`` as an ordinary input. Read
+        them in a pipeline with ``make_lstm_pipeline(window,
+        known_future=[...])``; see :ref:`known-future`.
+
+        .. versionadded:: 0.1
+
     Returns
     -------
-    X : DataFrame of shape (n_samples - max(horizon), n_features)
-        The inputs, 2-D even for a single series. For pandas ``data``, its
+    X : DataFrame of shape (n_samples - max(horizon), n_features + n_leads)
+        The inputs, 2-D even for a single series, followed by the lead columns
+        of ``known_future`` (``n_leads = len(known_future) * len(horizon)``,
+        step by step). For pandas ``data``, its
         index and column names; for an array, a RangeIndex (the row positions)
         and the column labels ``0 .. n_features - 1`` (integers, which
         scikit-learn does not take for feature names).
@@ -175,6 +190,17 @@ def make_supervised(data, *, target=None, horizon=1):
             f"(n_samples, n_features); got shape {data.shape}."
         )
     column, name = _target_column(data, target)
+    if known_future is not None:
+        if not is_pandas:
+            raise ValueError(
+                "make_supervised expected data as a DataFrame with named columns "
+                "when known_future is given (the lead columns are named after "
+                f"them); got {type(data).__name__}. Wrap it: pd.DataFrame(data, "
+                "columns=[...])."
+            )
+        known_future = check_declared(
+            "make_supervised", known_future, data.columns, target=data.columns[column]
+        )
     longest = max(steps)
     n_samples = data.shape[0]
     if n_samples < longest + 1:
@@ -188,6 +214,9 @@ def make_supervised(data, *, target=None, horizon=1):
         X = data.iloc[:n_rows].copy()
         series = data.iloc[:, column].to_numpy()
         columns = [f"{name}_t+{h}" for h in steps]
+        if known_future is not None:
+            leads = lead_columns("make_supervised", data, known_future, steps, n_rows)
+            X = pd.concat([X, leads], axis=1)
     else:
         # A RangeIndex gives the rows the positions that the windower's memory
         # needs; integer column labels are not feature names to scikit-learn.

@@ -1,4 +1,4 @@
-"""Windowing a time-ordered table: ``SequenceWindower`` and the ``Windows`` value.
+"""Windowing a time-ordered table: ``SequenceWindower``.
 
 The windower keeps the row-alignment contract of sklstm: it returns one output
 row per input row (the window *ending* at that row), so that it can sit inside
@@ -11,14 +11,6 @@ time (from a pandas index), so that rows which continue the fitted data (a
 cross-validation test fold, the last row, new data) are windowed with the
 history that was really observed before them. Steps that were never observed
 stay ``fill_value`` (NaN, masked by the regressors).
-
-The stride contract with the regressors: the windower's 3-D output is a
-read-only strided view over one padded copy of the rows, consecutive windows
-one row apart (strides ``(r, r, f)`` for a row stride ``r``). :func:`as_windows`
-recovers those rows and each window's start without copying (every ``k``-th
-window, ``X[::k]``, too), as a :class:`Windows` value that the regressors
-validate once and then train on (batches gathered from the rows) and predict
-from; any other 3-D array is read as contiguous windows laid end to end.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -26,15 +18,15 @@ from; any other 3-D array is read as contiguous windows laid end to end.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from numpy.lib.stride_tricks import as_strided, sliding_window_view
+from numpy.lib.stride_tricks import sliding_window_view
 from pandas.api.types import is_integer_dtype
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.metaestimators import available_if
 
+from ._known_future import LeadLayout, undeclared_leads
 from ._validation import (
     Real,
     _check_feature_names_in,
@@ -48,7 +40,7 @@ from ._validation import (
 )
 from ._versions import VersionedPickleMixin
 
-__all__ = ["SequenceWindower", "Windows", "as_windows"]
+__all__ = ["SequenceWindower"]
 
 
 def _is_flat(windower):
@@ -84,6 +76,20 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         columns are time-major: all features of the oldest step first, ending
         with the current row (see :meth:`get_feature_names_out`).
 
+    known_future : list of str or None, default=None
+        Columns whose values are known in advance, declared as to
+        :func:`make_supervised`, whose lead columns (``c_t+h``) ``X`` holds.
+        Those lead columns are not windowed over the past: each 3-D window
+        gets one *forecast step* per horizon after its ``window`` past steps,
+        holding the lead value of each declared column at that column's
+        position and NaN elsewhere (unknown in advance), so the output has
+        shape ``(n_samples, window + n_steps, n_past_features)`` for a
+        regressor with ``known_future=True``. With ``flatten=True`` the lead
+        columns follow the lag matrix as plain columns. See
+        :ref:`known-future`.
+
+        .. versionadded:: 0.1
+
     Attributes
     ----------
     n_features_in_ : int
@@ -99,6 +105,9 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         preceding steps of a pipeline), oldest first. None when the rows of
         that ``X`` have no positions: a NumPy array, or a DataFrame whose index
         is not regular (see Notes).
+
+    lead_steps_ : tuple of int
+        The horizons of the forecast steps (with ``known_future`` only).
 
     memory_index_ : pandas.Index of length n_memory or None
         The index labels of the rows in ``memory_``: consecutive integers, or
@@ -195,12 +204,16 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         "window": [int_at_least(1)],
         "fill_value": [Real],
         "flatten": ["boolean"],
+        "known_future": [list, tuple, None],
     }
 
-    def __init__(self, window=10, *, fill_value=np.nan, flatten=False):
+    def __init__(
+        self, window=10, *, fill_value=np.nan, flatten=False, known_future=None
+    ):
         self.window = window
         self.fill_value = fill_value
         self.flatten = flatten
+        self.known_future = known_future
 
     def _validate(self, X, *, reset):
         check_table(self, X)
@@ -235,6 +248,12 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         """
         index = _regular_index(X)
         values = self._validate(X, reset=True)
+        layout = self._lead_layout()
+        if layout is not None:
+            self.lead_steps_ = layout.steps
+            values = values[:, layout.past]
+        else:
+            self._warn_undeclared_leads()
         if index is None:
             self.memory_, self.memory_index_ = None, None
             return self
@@ -266,6 +285,8 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         lags, rows = self._remembered_before(X)
         X = self._validate(X, reset=False)
+        layout = self._lead_layout()
+        table, X = X, X if layout is None else X[:, layout.past]
         if X.shape[0] < self.window and not len(lags):
             warnings.warn(
                 f"SequenceWindower got {X.shape[0]} row(s), fewer than "
@@ -280,8 +301,42 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
             )
         windows = _sliding_windows(X, self.window, self.fill_value, lags, rows)
         if self.flatten:
-            return windows.reshape(X.shape[0], -1)
-        return windows
+            windows = windows.reshape(X.shape[0], -1)
+            if layout is None:
+                return windows
+            return np.hstack([windows, table[:, layout.leads.ravel()]])
+        if layout is None:
+            return windows
+        return np.concatenate([windows, layout.forecast_steps(table)], axis=1)
+
+    def _lead_layout(self):
+        """Where the past and the lead columns of ``X`` lie, or None."""
+        if self.known_future is None:
+            return None
+        return LeadLayout.find(
+            type(self).__name__,
+            getattr(self, "feature_names_in_", None),
+            self.known_future,
+        )
+
+    def _warn_undeclared_leads(self):
+        """Warn when ``X`` holds lead columns that ``known_future`` left out."""
+        names = getattr(self, "feature_names_in_", None)
+        leads = undeclared_leads([] if names is None else names)
+        if leads:
+            shown = ", ".join(map(repr, leads[:3])) + (
+                ", ..." if len(leads) > 3 else ""
+            )
+            warnings.warn(
+                f"SequenceWindower got columns that look like lead columns of "
+                f"covariates known in advance ({shown}) "
+                f"but known_future=None, so it windows them over the past like "
+                f"any input. Declare them, e.g. make_lstm_pipeline(window, "
+                f"known_future=[...]) with the columns given to "
+                f"make_supervised, so that they reach the forecast steps.",
+                UserWarning,
+                stacklevel=4,
+            )
 
     def _remembered_before(self, X):
         """The remembered rows before the first row of ``X``, by lag.
@@ -352,14 +407,15 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "n_features_in_")
         names = _check_feature_names_in(self, input_features)
-        return np.asarray(
-            [
-                f"{name}_lag{lag}"
-                for lag in range(self.window - 1, -1, -1)
-                for name in names
-            ],
-            dtype=object,
-        )
+        layout = self._lead_layout()
+        past = names if layout is None else names[layout.past]
+        lags = [
+            f"{name}_lag{lag}"
+            for lag in range(self.window - 1, -1, -1)
+            for name in past
+        ]
+        leads = [] if layout is None else list(names[layout.leads.ravel()])
+        return np.asarray(lags + leads, dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -453,105 +509,3 @@ def _sliding_windows(X, window, fill_value, lags=None, rows=None):
     padded[window - 1 :] = X
     # sliding_window_view puts the window axis last: (n, n_features, window).
     return sliding_window_view(padded, window, axis=0).transpose(0, 2, 1)
-
-
-@dataclass(frozen=True)
-class Windows:
-    """Windows held as the rows behind them: one small value, no copies.
-
-    Window ``i`` is ``rows[starts[i] : starts[i] + length]``. This is the form
-    in which the regressors validate their input once and then train
-    (:mod:`sklstm._feed` gathers each batch from ``rows``) and predict.
-
-    Parameters
-    ----------
-    rows : ndarray of shape (n_rows, n_features)
-        The rows behind the windows (for a windower's output, a view of the
-        padded series itself).
-    starts : ndarray of shape (n_windows,), dtype int64
-        First row of each window.
-    length : int
-        Time steps per window.
-    """
-
-    rows: np.ndarray
-    starts: np.ndarray
-    length: int
-
-    def __len__(self):
-        return len(self.starts)
-
-    @property
-    def n_features(self):
-        """Features per time step."""
-        return self.rows.shape[1]
-
-    def take(self, index):
-        """The windows selected by ``index`` (a mask or positions), same rows."""
-        return Windows(self.rows, self.starts[index], self.length)
-
-    def with_rows(self, rows):
-        """The same windows over other rows of the same shape (e.g. a cast)."""
-        return Windows(rows, self.starts, self.length)
-
-    def to_array(self):
-        """The windows as a 3-D array ``(n_windows, length, n_features)``.
-
-        A read-only strided view when the starts are evenly spaced (as
-        :func:`as_windows` returns them), else a gathered copy.
-        """
-        starts, rows = self.starts, self.rows
-        step = int(starts[1] - starts[0]) if len(starts) > 1 else 1
-        if step < 1 or np.any(np.diff(starts) != step):
-            return rows[starts[:, np.newaxis] + np.arange(self.length)]
-        if len(starts):
-            rows = rows[int(starts[0]) :]
-        by_row, by_feature = rows.strides
-        return as_strided(
-            rows,
-            shape=(len(starts), self.length, rows.shape[1]),
-            strides=(step * by_row, by_row, by_feature),
-            writeable=False,
-        )
-
-
-def as_windows(X):
-    """The rows and start offsets behind 3-D windows, without copying them.
-
-    The stride contract with :class:`SequenceWindower`: its output is a
-    read-only strided view of shape ``(n_samples, window, n_features)`` over
-    one padded array, whose strides are ``(k * r, r, f)`` for a row stride
-    ``r``, a feature stride ``f`` and consecutive windows ``k`` rows apart
-    (``k = 1``; ``k > 1`` for every k-th window, e.g. ``X[::k]``). For such
-    windows, with ``1 <= k <= window`` (so that every row of the span lies in
-    some window and nothing foreign is read), ``rows`` is a view of that
-    padded series and ``starts = k * arange(n_samples)``: feeding batches
-    gathered from it never holds all windows in memory. Any other array is
-    made contiguous and its windows laid end to end
-    (``starts = window * arange(n_samples)``).
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, window, n_features)
-        Windows.
-
-    Returns
-    -------
-    windows : Windows
-        ``windows.to_array()`` equals ``X``.
-    """
-    n_samples, window, n_features = X.shape
-    by_sample, by_step, by_feature = X.strides
-    if n_samples and by_step > 0 and by_sample % by_step == 0:
-        k = by_sample // by_step
-        if 1 <= k <= window:
-            rows = as_strided(
-                X,
-                shape=((n_samples - 1) * k + window, n_features),
-                strides=(by_step, by_feature),
-                writeable=False,
-            )
-            return Windows(rows, np.arange(n_samples, dtype=np.int64) * k, window)
-    X = np.ascontiguousarray(X)
-    starts = np.arange(n_samples, dtype=np.int64) * window
-    return Windows(X.reshape(n_samples * window, n_features), starts, window)

@@ -7,7 +7,7 @@ import numpy as np
 from numpy.testing import assert_array_equal
 
 from sklstm import SequenceWindower, _feed
-from sklstm._windowing import Windows, as_windows
+from sklstm._windows import Windows, as_windows
 
 
 def test_quiet_retracing_filters_only_that_warning_only_inside(caplog):

@@ -39,7 +39,7 @@ from sklstm import (
     recursive_forecast,
 )
 from sklstm._levels import level_of
-from sklstm._windowing import as_windows
+from sklstm._windows import as_windows
 
 REGRESSORS = [LSTMRegressor, StackedLSTMRegressor, BiLSTMRegressor]
 FAST = dict(units=3, epochs=2, batch_size=32, random_state=0, early_stopping=False)

@@ -27,7 +27,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 from sklstm import SequenceWindower, make_supervised
-from sklstm._windowing import as_windows
+from sklstm._windows import as_windows
 
 
 def create_sequences(X, window, fill_value=np.nan):

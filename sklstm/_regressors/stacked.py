@@ -79,6 +79,17 @@ class StackedLSTMRegressor(SequenceRegressorBase):
 
         .. versionadded:: 0.1
 
+    known_future : bool, default=False
+        Whether the last steps of each window are *forecast steps*: one per
+        output, holding the covariates known in advance at that output's
+        target time (NaN for the other features), as
+        ``SequenceWindower(known_future=[...])`` builds them. The recurrent
+        layers read the past steps only; at each forecast step a small
+        two-layer network reads the recurrent state beside that step's known
+        values and adds its output to the head's. See :ref:`known-future`.
+
+        .. versionadded:: 0.1
+
     optimizer : str or keras.optimizers.Optimizer, default="adam"
         Optimizer name or instance; its arguments can be routed with
         ``optimizer__<name>``.
@@ -255,6 +266,7 @@ class StackedLSTMRegressor(SequenceRegressorBase):
         linear_skip=None,
         normalize="auto",
         quantiles=None,
+        known_future=False,
         optimizer="adam",
         learning_rate=0.01,
         loss="mse",
