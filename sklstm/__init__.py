@@ -11,6 +11,7 @@ import importlib
 from . import gates
 from ._backtest import backtest, backtest_report
 from ._baselines import NaiveRegressor
+from ._calendar import calendar_features
 from ._conformal import ConformalForecaster
 from ._forecasting import forecast, make_lstm_pipeline, recursive_forecast
 from ._frozen import FrozenRegressor
@@ -47,6 +48,7 @@ __all__ = [
     "SequenceWindower",
     "backtest",
     "backtest_report",
+    "calendar_features",
     "crps_from_quantiles",
     "forecast",
     "gates",

@@ -13,10 +13,11 @@ import pandas as pd
 import pytest
 
 import sklstm.datasets
-from sklstm import SequenceWindower, make_supervised
+from sklstm import SequenceWindower, calendar_features, make_supervised
 from sklstm.datasets import (
     _external,
     load_air_passengers,
+    load_bike_sharing,
     load_electricity_demand,
     load_seattle_hourly_temperature,
     load_seattle_weather,
@@ -45,6 +46,7 @@ def _assert_regular_index(index, freq, start, end, n):
 def test_datasets_all_lists_the_public_loaders():
     assert sorted(sklstm.datasets.__all__) == [
         "load_air_passengers",
+        "load_bike_sharing",
         "load_electricity_demand",
         "load_seattle_hourly_temperature",
         "load_seattle_weather",
@@ -57,7 +59,8 @@ def test_datasets_all_lists_the_public_loaders():
 def test_import_datasets_loads_no_heavy_or_optional_package():
     code = (
         "import sys; from sklstm.datasets import load_seattle_weather, "
-        "load_air_passengers; load_seattle_weather(); load_air_passengers(); "
+        "load_air_passengers, load_bike_sharing; load_seattle_weather(); "
+        "load_air_passengers(); load_bike_sharing(); "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'keras', "
         "'tensorflow', 'matplotlib', 'vega_datasets', 'statsmodels', 'pmdarima'}))"
     )
@@ -156,6 +159,105 @@ def test_load_air_passengers_series_index_and_values():
     assert yearly.is_monotonic_increasing
 
 
+BIKE_COLUMNS = [
+    "count",
+    "casual",
+    "registered",
+    "temp",
+    "feels_like",
+    "humidity",
+    "windspeed",
+    "weather",
+    "holiday",
+    "workingday",
+]
+
+
+def test_load_bike_sharing_shape_columns_and_dtypes():
+    bikes = load_bike_sharing()
+    assert isinstance(bikes, pd.DataFrame)
+    assert bikes.shape == (731, 10)
+    assert list(bikes.columns) == BIKE_COLUMNS
+    for column in BIKE_COLUMNS[:7]:
+        assert bikes[column].dtype == np.float64, column
+    for column in ["weather", "holiday", "workingday"]:
+        assert bikes[column].dtype == np.int64, column
+    assert not bikes.isna().any().any()
+
+
+def test_load_bike_sharing_index_is_daily_without_gaps():
+    bikes = load_bike_sharing()
+    _assert_regular_index(
+        bikes.index, pd.offsets.Day(), "2011-01-01", "2012-12-31", 731
+    )
+
+
+def test_load_bike_sharing_first_row_matches_the_uci_file():
+    # UCI day.csv, row 1: cnt 985 = casual 331 + registered 654; temp 0.344167,
+    # atemp 0.363625, hum 0.805833, windspeed 0.160446 (normalised), weathersit 2.
+    first = load_bike_sharing().iloc[0]
+    assert first.name == pd.Timestamp("2011-01-01")
+    assert first[["count", "casual", "registered"]].tolist() == [985, 331, 654]
+    np.testing.assert_allclose(
+        first[["temp", "feels_like", "humidity", "windspeed"]].to_numpy(float),
+        [
+            -8 + 47 * 0.344167,
+            -16 + 66 * 0.363625,
+            100 * 0.805833,
+            67 * 0.160446,
+        ],
+        rtol=0,
+        atol=1e-9,
+    )
+    assert first[["weather", "holiday", "workingday"]].tolist() == [2, 0, 0]
+
+
+def test_load_bike_sharing_count_is_casual_plus_registered():
+    bikes = load_bike_sharing()
+    pd.testing.assert_series_equal(
+        bikes["casual"] + bikes["registered"], bikes["count"], check_names=False
+    )
+    assert (bikes[["count", "casual", "registered"]] > 0).all().all()
+    assert (bikes["count"] == bikes["count"].round()).all()
+    assert bikes["count"].sum() == 3_292_679
+
+
+def test_load_bike_sharing_values_are_physically_plausible():
+    bikes = load_bike_sharing()
+    # Degrees Celsius and percent (PROVENANCE.md): UCI's readme constants.
+    assert bikes["temp"].between(-10, 40).all()
+    assert bikes["feels_like"].between(-20, 45).all()
+    assert bikes["humidity"].between(0, 100).all()
+    assert bikes["windspeed"].between(0, 67).all()
+    # Feels-like is colder than the air on cold days and warmer on hot ones.
+    cold, hot = bikes["temp"] < 5, bikes["temp"] > 30
+    assert (bikes["feels_like"][cold] < bikes["temp"][cold]).all()
+    assert (bikes["feels_like"][hot] > bikes["temp"][hot]).all()
+    # Summers are warmer than winters, and draw more riders.
+    monthly = bikes.groupby(bikes.index.month)[["temp", "count"]].mean()
+    assert monthly.loc[7, "temp"] > monthly.loc[1, "temp"] + 15
+    assert monthly.loc[7, "count"] > 2 * monthly.loc[1, "count"]
+    assert set(bikes["weather"]) == {1, 2, 3}
+    assert bikes["holiday"].sum() == 21
+
+
+def test_load_bike_sharing_workingday_is_neither_weekend_nor_holiday():
+    bikes = load_bike_sharing()
+    weekend = calendar_features(bikes, features="weekend", cyclic=False)["weekend"]
+    expected = 1 - (weekend | bikes["holiday"])
+    pd.testing.assert_series_equal(expected, bikes["workingday"], check_names=False)
+
+
+def test_load_bike_sharing_feeds_make_supervised_with_calendar_columns():
+    bikes = load_bike_sharing()
+    calendar = calendar_features(bikes, features=("dayofweek", "dayofyear"))
+    table = bikes[["count", "temp", "holiday"]].join(calendar)
+    X, y = make_supervised(table, target="count")
+    assert X.shape == (730, 7)
+    assert y.iloc[0] == bikes["count"].iloc[1]
+    assert SequenceWindower(window=7).fit_transform(X).shape == (730, 7, 7)
+
+
 def _provenance_checksums():
     text = (DATA_DIR / "PROVENANCE.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| `([\w.-]+)` \| (\d+) \| `([0-9a-f]{64})` \|$", text, re.M)
@@ -165,7 +267,11 @@ def _provenance_checksums():
 def test_data_files_match_the_checksums_in_provenance():
     checksums = _provenance_checksums()
     shipped = {path.name for path in DATA_DIR.glob("*.csv")}
-    assert shipped == set(checksums) == {"seattle-weather.csv", "air-passengers.csv"}
+    assert (
+        shipped
+        == set(checksums)
+        == {"seattle-weather.csv", "air-passengers.csv", "bike-sharing-daily.csv"}
+    )
     for name, (n_rows, sha256) in checksums.items():
         content = (DATA_DIR / name).read_bytes()
         assert hashlib.sha256(content).hexdigest() == sha256, name
