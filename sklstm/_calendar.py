@@ -21,10 +21,10 @@ __all__ = ["calendar_features"]
 
 _CALENDAR_EXTRA = "Install the calendar extra: pip install 'sklstm[calendar]'"
 
-# Periodic features and their period; "dayofyear" uses the length of each year.
-_PERIODS = {"hour": 24, "dayofweek": 7, "dayofyear": None, "month": 12}
+# Periodic features and their period; "day_of_year" uses the length of each year.
+_PERIODS = {"hour": 24, "day_of_week": 7, "day_of_year": None, "month": 12}
 # Where each periodic feature starts, so the first value sits at angle 0.
-_FIRST = {"hour": 0, "dayofweek": 0, "dayofyear": 1, "month": 1}
+_FIRST = {"hour": 0, "day_of_week": 0, "day_of_year": 1, "month": 1}
 _FEATURES = (*_PERIODS, "weekend")
 
 # Containers read as a list of holiday dates (others are asked `date in obj`).
@@ -62,12 +62,12 @@ def _check_features(features):
         raise TypeError(
             f"calendar_features expected features as a sequence of names among "
             f"{list(_FEATURES)}; got {features!r}. Pass e.g. "
-            f"features=('dayofweek', 'month')."
+            f"features=('day_of_week', 'month')."
         ) from None
     if not names:
         raise ValueError(
             f"calendar_features expected at least one name in features; got "
-            f"{features!r}. Pass e.g. features=('dayofweek', 'month')."
+            f"{features!r}. Pass e.g. features=('day_of_week', 'month')."
         )
     for name in names:
         if name not in _FEATURES:
@@ -126,7 +126,7 @@ def _snap(values):
 
 
 def calendar_features(
-    index, *, features=("hour", "dayofweek", "month"), cyclic=True, holidays=None
+    index, *, features=("hour", "day_of_week", "month"), cyclic=True, holidays=None
 ):
     """Derive calendar columns from a DatetimeIndex.
 
@@ -140,13 +140,13 @@ def calendar_features(
     ----------
     index : DatetimeIndex, DataFrame or Series
         The times, or a pandas object indexed by them.
-    features : str or sequence of str, default=("hour", "dayofweek", "month")
+    features : str or sequence of str, default=("hour", "day_of_week", "month")
         Which columns to derive, in this order:
 
         - ``"hour"``: time of day in hours, ``hour + minute / 60 +
           second / 3600`` (12:30 is 12.5), period 24;
-        - ``"dayofweek"``: 0 for Monday to 6 for Sunday, period 7;
-        - ``"dayofyear"``: 1 to 365, or 366 in a leap year, with the year's
+        - ``"day_of_week"``: 0 for Monday to 6 for Sunday, period 7;
+        - ``"day_of_year"``: 1 to 365, or 366 in a leap year, with the year's
           length as the period;
         - ``"month"``: 1 to 12, period 12;
         - ``"weekend"``: 1 on Saturday and Sunday, else 0 (never cyclic).
@@ -205,17 +205,17 @@ def calendar_features(
     >>> import pandas as pd
     >>> from sklstm import calendar_features
     >>> times = pd.date_range("2024-01-01", periods=3, freq="6h")
-    >>> calendar_features(times, features=("hour", "dayofweek")).round(3)
-                         hour_sin  hour_cos  dayofweek_sin  dayofweek_cos
+    >>> calendar_features(times, features=("hour", "day_of_week")).round(3)
+                         hour_sin  hour_cos  day_of_week_sin  day_of_week_cos
     2024-01-01 00:00:00       0.0       1.0            0.0            1.0
     2024-01-01 06:00:00       1.0       0.0            0.0            1.0
     2024-01-01 12:00:00       0.0      -1.0            0.0            1.0
     >>> days = pd.date_range("2024-12-23", periods=4, freq="D")
     >>> calendar_features(
-    ...     days, features=("dayofweek", "weekend"), cyclic=False,
+    ...     days, features=("day_of_week", "weekend"), cyclic=False,
     ...     holidays=["2024-12-25"],
     ... )
-                dayofweek  weekend  holiday
+                day_of_week  weekend  holiday
     2024-12-23          0        0        0
     2024-12-24          1        0        0
     2024-12-25          2        0        1
@@ -238,11 +238,11 @@ def calendar_features(
     local = times.tz_localize(None) if times.tz is not None else times
     values = {
         "hour": local.hour + local.minute / 60 + local.second / 3600,
-        "dayofweek": local.day_of_week,
-        "dayofyear": local.day_of_year,
+        "day_of_week": local.day_of_week,
+        "day_of_year": local.day_of_year,
         "month": local.month,
     }
-    periods = dict(_PERIODS, dayofyear=365 + local.is_leap_year)
+    periods = dict(_PERIODS, day_of_year=365 + local.is_leap_year)
     columns = {}
     for name in names:
         if name == "weekend":

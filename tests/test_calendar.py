@@ -11,7 +11,7 @@ import pytest
 
 from sklstm import calendar_features
 
-ALL_FEATURES = ("hour", "dayofweek", "dayofyear", "month", "weekend")
+ALL_FEATURES = ("hour", "day_of_week", "day_of_year", "month", "weekend")
 
 
 # --- Values at known times --------------------------------------------------
@@ -23,8 +23,8 @@ def test_calendar_features_default_columns_on_the_same_index():
     assert list(calendar.columns) == [
         "hour_sin",
         "hour_cos",
-        "dayofweek_sin",
-        "dayofweek_cos",
+        "day_of_week_sin",
+        "day_of_week_cos",
         "month_sin",
         "month_cos",
     ]
@@ -39,7 +39,7 @@ def test_calendar_features_monday_midnight_in_january_is_angle_zero():
         pd.DatetimeIndex(["2024-01-01 00:00"]), features=ALL_FEATURES
     )
     row = calendar.iloc[0]
-    for name in ["hour", "dayofweek", "dayofyear", "month"]:
+    for name in ["hour", "day_of_week", "day_of_year", "month"]:
         assert row[f"{name}_sin"] == 0.0, name
         assert row[f"{name}_cos"] == 1.0, name
     assert row["weekend"] == 0
@@ -55,12 +55,12 @@ def test_calendar_features_plain_values_at_known_times():
         calendar["hour"], [0.0, 12.5, 23 + 59 / 60 + 30 / 3600, 0.0]
     )
     # Monday, Monday, Saturday, Tuesday.
-    assert calendar["dayofweek"].tolist() == [0, 0, 5, 1]
-    assert calendar["dayofyear"].tolist() == [1, 1, 195, 366]
+    assert calendar["day_of_week"].tolist() == [0, 0, 5, 1]
+    assert calendar["day_of_year"].tolist() == [1, 1, 195, 366]
     assert calendar["month"].tolist() == [1, 1, 7, 12]
     assert calendar["weekend"].tolist() == [0, 0, 1, 0]
     assert calendar["hour"].dtype == np.float64
-    for name in ["dayofweek", "dayofyear", "month", "weekend"]:
+    for name in ["day_of_week", "day_of_year", "month", "weekend"]:
         assert calendar[name].dtype == np.int64, name
 
 
@@ -73,7 +73,7 @@ def test_calendar_features_cyclic_values_at_quarter_turns():
     np.testing.assert_array_equal(calendar["month_sin"], [0.0, 0.0, 1.0])
     np.testing.assert_array_equal(calendar["month_cos"], [1.0, 1.0, 0.0])
     # Thursday is day 3 of 7.
-    dow = calendar_features(times[1:2], features="dayofweek")
+    dow = calendar_features(times[1:2], features="day_of_week")
     np.testing.assert_allclose(
         dow.iloc[0], [np.sin(6 * np.pi / 7), np.cos(6 * np.pi / 7)]
     )
@@ -91,7 +91,7 @@ def test_calendar_features_half_hourly_gives_48_hour_values():
 def test_calendar_features_cyclic_columns_lie_on_the_unit_circle():
     times = pd.date_range("2023-01-01", "2024-12-31 23:00", freq="7h")
     calendar = calendar_features(times, features=ALL_FEATURES)
-    for name in ["hour", "dayofweek", "dayofyear", "month"]:
+    for name in ["hour", "day_of_week", "day_of_year", "month"]:
         radius = calendar[f"{name}_sin"] ** 2 + calendar[f"{name}_cos"] ** 2
         np.testing.assert_allclose(radius, 1.0, rtol=0, atol=1e-12, err_msg=name)
 
@@ -100,9 +100,10 @@ def test_calendar_features_day_of_year_uses_the_year_length():
     # The last day of a year sits one step before the angle of January 1st,
     # one 365th of a turn in 2023 and one 366th in the leap year 2024.
     times = pd.DatetimeIndex(["2023-12-31", "2024-12-31"])
-    calendar = calendar_features(times, features="dayofyear")
+    calendar = calendar_features(times, features="day_of_year")
     np.testing.assert_allclose(
-        calendar["dayofyear_sin"], [np.sin(-2 * np.pi / 365), np.sin(-2 * np.pi / 366)]
+        calendar["day_of_year_sin"],
+        [np.sin(-2 * np.pi / 365), np.sin(-2 * np.pi / 366)],
     )
 
 
@@ -133,10 +134,10 @@ def test_calendar_features_timezone_aware_index_uses_local_time():
     # 2024-03-31 01:00 UTC is 02:00 in London: British Summer Time began.
     utc = pd.date_range("2024-03-30 23:00", periods=4, freq="h", tz="UTC")
     london = utc.tz_convert("Europe/London")
-    calendar = calendar_features(london, features=("hour", "dayofweek"), cyclic=False)
+    calendar = calendar_features(london, features=("hour", "day_of_week"), cyclic=False)
     pd.testing.assert_index_equal(calendar.index, london)
     assert calendar["hour"].tolist() == [23.0, 0.0, 2.0, 3.0]
-    assert calendar["dayofweek"].tolist() == [5, 6, 6, 6]
+    assert calendar["day_of_week"].tolist() == [5, 6, 6, 6]
     # The same instants in Tokyo are already on Sunday morning.
     tokyo = calendar_features(
         utc.tz_convert("Asia/Tokyo"), features="hour", cyclic=False
@@ -155,8 +156,8 @@ def test_calendar_features_empty_index_gives_empty_columns():
 def test_calendar_features_holidays_from_a_country_code():
     pytest.importorskip("holidays")
     days = pd.date_range("2024-12-23", "2024-12-27", freq="D")
-    calendar = calendar_features(days, features="dayofweek", holidays="US")
-    assert list(calendar.columns) == ["dayofweek_sin", "dayofweek_cos", "holiday"]
+    calendar = calendar_features(days, features="day_of_week", holidays="US")
+    assert list(calendar.columns) == ["day_of_week_sin", "day_of_week_cos", "holiday"]
     assert calendar["holiday"].dtype == np.int64
     flags = calendar["holiday"]
     assert flags["2024-12-25"] == 1
@@ -274,20 +275,20 @@ def test_calendar_features_rejects_a_frame_not_indexed_by_dates():
 
 def test_calendar_features_rejects_an_unknown_feature_with_a_suggestion():
     msg = (
-        "calendar_features expected feature names among ['hour', 'dayofweek', "
-        "'dayofyear', 'month', 'weekend']; got 'day_of_week'. Did you mean "
-        "'dayofweek'?"
+        "calendar_features expected feature names among ['hour', 'day_of_week', "
+        "'day_of_year', 'month', 'weekend']; got 'dayofweek'. Did you mean "
+        "'day_of_week'?"
     )
     with pytest.raises(ValueError, match=re.escape(msg)):
         calendar_features(
-            pd.date_range("2024-01-01", periods=2), features=["day_of_week"]
+            pd.date_range("2024-01-01", periods=2), features=["dayofweek"]
         )
 
 
 def test_calendar_features_rejects_empty_features():
     msg = (
         "calendar_features expected at least one name in features; got (). "
-        "Pass e.g. features=('dayofweek', 'month')."
+        "Pass e.g. features=('day_of_week', 'month')."
     )
     with pytest.raises(ValueError, match=re.escape(msg)):
         calendar_features(pd.date_range("2024-01-01", periods=2), features=())

@@ -250,7 +250,7 @@ def test_load_bike_sharing_workingday_is_neither_weekend_nor_holiday():
 
 def test_load_bike_sharing_feeds_make_supervised_with_calendar_columns():
     bikes = load_bike_sharing()
-    calendar = calendar_features(bikes, features=("dayofweek", "dayofyear"))
+    calendar = calendar_features(bikes, features=("day_of_week", "day_of_year"))
     table = bikes[["count", "temp", "holiday"]].join(calendar)
     X, y = make_supervised(table, target="count")
     assert X.shape == (730, 7)
