@@ -24,6 +24,7 @@ from ._interval_metrics import (
     pinball_loss,
 )
 from ._loading import load
+from ._panels import SeriesScaler
 from ._persistence import save
 from ._supervised import make_supervised
 from ._versions import InconsistentVersionWarning
@@ -46,6 +47,7 @@ __all__ = [
     "InconsistentVersionWarning",
     "NaiveRegressor",
     "SequenceWindower",
+    "SeriesScaler",
     "backtest",
     "backtest_report",
     "calendar_features",

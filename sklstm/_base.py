@@ -33,7 +33,7 @@ from ._inputs import (
     validate_windows_and_target,
 )
 from ._known_future import check_forecast_steps
-from ._levels import fit_level, level_of, past_of
+from ._levels import fit_level, level_of, past_of, spread_of
 from ._params import check_fit_params, check_param_names, seed_of
 from ._quantiles import PinballLoss, check_quantiles
 from ._scikeras import SciKerasAdapter, metric_name
@@ -140,7 +140,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         "steps_per_execution": [int_at_least(1)],
         "jit_compile": ["boolean", StrOptions({"auto"})],
         "predict_backend": [StrOptions({"auto", "numpy", "keras"})],
-        "normalize": [StrOptions({"auto", "last"}), None],
+        "normalize": [StrOptions({"auto", "last", "window"}), None],
         "quantiles": [tuple, list, None],
         "known_future": ["boolean"],
     }
@@ -163,6 +163,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
             "recurrent_dropout": self.recurrent_dropout,
             "linear_skip": self.linear_skip,
             "relative": getattr(self, "level_", None) is not None,
+            "scaled": self.normalize == "window" and self.level_ is not None,
             "quantiles": self._quantile_levels(),
             "future_steps": self.n_future_steps_,
             **model_params,  # routed model__* parameters win
@@ -425,7 +426,8 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
             self._build_and_compile(
                 train_steps=budget, batches_per_epoch=math.ceil(n_train / batch_size)
             )
-        y = y - level_of(self, windows)  # the change from the last value, if asked
+        # The change from the last value (in the window's spread), if asked.
+        y = (y - level_of(self, windows)) / spread_of(self, windows)
         if not warm:
             # Scaled by the windows trained on: the held-out ones stay unseen.
             weights = None if sample_weight is None else sample_weight[:n_train]
@@ -475,7 +477,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         with y scaled as the training targets are."""
         X, y, *weight = validation_data
         windows, y = validate_windows_and_target(self, X, y, reset=False)
-        y = y - level_of(self, windows)
+        y = (y - level_of(self, windows)) / spread_of(self, windows)
         arrays = (self.target_scaler_.transform(y), *weight)
         return _feed.window_dataset(windows, *arrays, batch_size=batch_size)
 
@@ -507,7 +509,8 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         if levels is not None:
             quantiles = self._quantiles_in_units(raw, windows)
             return quantiles[..., levels.index(0.5)]
-        return self.target_scaler_.inverse_transform(raw) + level_of(self, windows)
+        change = self.target_scaler_.inverse_transform(raw)
+        return change * spread_of(self, windows) + level_of(self, windows)
 
     def predict_quantiles(self, X):
         """Predict the quantiles of the target of each window.
@@ -545,6 +548,9 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         scaler = self.target_scaler_
         quantiles = np.asarray(raw, dtype=np.float64)
         quantiles = quantiles * scaler.scale_[:, None] + scaler.mean_[:, None]
+        spread = np.asarray(spread_of(self, windows), dtype=np.float64)
+        if spread.ndim:
+            quantiles = quantiles * spread.reshape(len(spread), -1, 1)
         level = np.asarray(level_of(self, windows), dtype=np.float64)
         quantiles = (
             quantiles + level.reshape(len(level), -1, 1) if level.ndim else quantiles

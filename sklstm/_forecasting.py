@@ -19,7 +19,13 @@ __all__ = ["make_lstm_pipeline", "recursive_forecast"]
 
 
 def make_lstm_pipeline(
-    window, regressor=None, *, scaler="standard", fill_value="auto", known_future=None
+    window,
+    regressor=None,
+    *,
+    scaler="standard",
+    fill_value="auto",
+    known_future=None,
+    series_id=None,
 ):
     """The standard leakage-safe LSTM pipeline: scale, window, regress.
 
@@ -37,7 +43,8 @@ def make_lstm_pipeline(
     scaler : "standard", transformer or None, default="standard"
         Scaling of the features, fitted on the training rows of each fit (of
         each cross-validation fold): ``"standard"`` for
-        :class:`~sklearn.preprocessing.StandardScaler`, any transformer (it is
+        :class:`~sklearn.preprocessing.StandardScaler` (with ``series_id``,
+        none: see ``series_id``), any transformer (it is
         cloned), or None for no scaling. Its output is set to pandas
         (``set_output(transform="pandas")``) when it offers ``set_output``, so
         that the index of ``X`` reaches the windower (see Notes).
@@ -54,6 +61,18 @@ def make_lstm_pipeline(
         window as forecast steps and the regressor reads them
         (``known_future=True`` is set on it); a tabular regressor gets them
         as plain columns after the lags. See :ref:`known-future`.
+
+        .. versionadded:: 0.1
+
+    series_id : str or None, default=None
+        The series id column of a panel (see :func:`make_supervised`): each
+        series is windowed apart. ``scaler="standard"`` then means no scaler
+        and an sklstm regressor's ``normalize="auto"`` becomes ``"window"``:
+        each window is read relative to its last value and in units of its
+        own spread, so one network serves series of any level and scale; a
+        linear model on raw lags is scale-equivariant as it is. Pass
+        ``scaler=SeriesScaler(series_id)`` to scale each series' inputs with
+        its own statistics. See :ref:`panels`.
 
         .. versionadded:: 0.1
 
@@ -104,13 +123,19 @@ def make_lstm_pipeline(
                 f"make_lstm_pipeline expected scaler='standard', a transformer "
                 f"or None; got {scaler!r}."
             )
-        steps.append(("scaler", StandardScaler().set_output(transform="pandas")))
+        if series_id is None:
+            steps.append(("scaler", StandardScaler().set_output(transform="pandas")))
     elif scaler is not None:
         scaler = clone(scaler)
         if hasattr(scaler, "set_output"):
             # Keep the index of X: the windower reads positions from it.
             scaler.set_output(transform="pandas")
         steps.append(("scaler", scaler))
+    if (
+        series_id is not None
+        and regressor.get_params(deep=False).get("normalize") == "auto"
+    ):
+        regressor.set_params(normalize="window")
     # A tabular regressor (no 3-D input) gets the flattened lag matrix.
     tags = get_tags(regressor)
     flatten = not tags.input_tags.three_d_array
@@ -132,7 +157,11 @@ def make_lstm_pipeline(
             )
         regressor.set_params(known_future=True)
     windower = SequenceWindower(
-        window, fill_value=fill_value, flatten=flatten, known_future=known_future
+        window,
+        fill_value=fill_value,
+        flatten=flatten,
+        known_future=known_future,
+        series_id=series_id,
     )
     steps.append(("windower", windower))
     steps.append(("regressor", regressor))

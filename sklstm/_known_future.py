@@ -216,15 +216,19 @@ class LeadLayout:
         return steps
 
 
-def future_inputs(past, future, relative, last_observed):
-    """The forecast steps as the network reads them (NumPy or Keras ops).
+def future_inputs(past, future, relative, last_observed, spread=None):
+    """The forecast steps as the network reads them (NumPy).
 
     With ``relative``, each known value becomes its change from the feature's
-    last observed value in the past steps (``last_observed(past)``); NaN (the
-    unknown features, and missing lead values) reads as 0.
+    last observed value in the past steps (``last_observed(past)``), divided
+    by the feature's spread over the past steps when ``spread`` (a function
+    like ``last_observed``) is given; NaN (the unknown features, and missing
+    lead values) reads as 0.
     """
     if relative:
         future = future - last_observed(past)[:, None, :]
+    if spread is not None:
+        future = future / spread(past)[:, None, :]
     return np.where(np.isnan(future), 0, future).astype(future.dtype)
 
 

@@ -13,10 +13,11 @@ value in the units of ``y``, computed on the rows behind the windows.
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["fit_level", "level_of", "past_of"]
+__all__ = ["fit_level", "level_of", "past_of", "spread_of"]
 
 
 def past_of(owner, windows):
@@ -48,10 +49,13 @@ def fit_level(owner, windows, y):
     try:
         return NaiveRegressor("last").fit(last_steps[:, np.newaxis, :], y)
     except ValueError as exc:
+        found = _shared_values(last_steps, y)
+        if found is not None:
+            return found
         if normalize == "auto":
             return None  # levels, as documented
         warnings.warn(
-            f"{type(owner).__name__} with normalize='last' found no feature "
+            f"{type(owner).__name__} with normalize={normalize!r} found no feature "
             f"of the windows that is the target's own history ({exc}), so "
             f"it learns the level of y directly. Build X and y with "
             f"make_supervised so that it can forecast the change from the "
@@ -60,6 +64,47 @@ def fit_level(owner, windows, y):
             stacklevel=4,
         )
         return None
+
+
+@dataclass(frozen=True)
+class UnscaledLevel:
+    """The target's history found among the features in the units of ``y``.
+
+    The same attributes as the fitted :class:`~sklstm.NaiveRegressor` that
+    :func:`fit_level` returns otherwise: ``target_``, ``unit_scale_`` (ones)
+    and ``unit_offset_`` (zeros).
+    """
+
+    target_: int
+    unit_scale_: np.ndarray
+    unit_offset_: np.ndarray
+
+
+def _shared_values(last_steps, y):
+    """The feature whose values ``y`` takes, when rows are not consecutive.
+
+    In a panel (several series interleaved, ``series_id``) the row ``h``
+    rows later belongs to another series, so the exact lag relation that
+    :class:`~sklstm.NaiveRegressor` looks for does not hold. Unscaled inputs
+    (a panel's pipeline has no scaler) still share their values with ``y``:
+    the target of one row is the last observed value of a later row of the
+    same series. The feature that holds, for every output, most of the
+    values of ``y`` (at least half, compared in float32 as the windows are
+    stored) is the target's history, in the units of ``y``.
+    """
+    y2d = np.asarray(y, dtype=np.float64).reshape(len(y), -1).astype(np.float32)
+    best, best_share = None, 0.5
+    for column in range(last_steps.shape[1]):
+        values = last_steps[:, column].astype(np.float32)
+        if len(np.unique(values[~np.isnan(values)])) < 3:
+            continue  # a flag or a constant shares values with anything
+        share = min(np.isin(y2d[:, k], values).mean() for k in range(y2d.shape[1]))
+        if share > best_share:
+            best, best_share = column, share
+    if best is None:
+        return None
+    n_outputs = y2d.shape[1]
+    return UnscaledLevel(best, np.ones(n_outputs), np.zeros(n_outputs))
 
 
 def level_of(owner, windows):
@@ -83,3 +128,25 @@ def level_of(owner, windows):
     value = np.where(inside, column[np.maximum(found, 0)], np.nan)
     out = value[:, np.newaxis] * level.unit_scale_ + level.unit_offset_
     return out[:, 0] if owner.y_ndim_ == 1 else out
+
+
+def spread_of(owner, windows):
+    """The scale of each window's change with ``normalize="window"``, else 1.
+
+    The standard deviation of the target's own history over the observed
+    steps of each window, in the units of ``y`` (one column per output); 1
+    where it is 0 or undefined. The network then learns the change from the
+    last value in units of the window's own spread, whatever the scale of
+    the series (ES-RNN's and reversible instance normalisation's idea).
+    """
+    level = getattr(owner, "level_", None)
+    if level is None or getattr(owner, "normalize", None) != "window":
+        return 1.0
+    windows = past_of(owner, windows)
+    history = windows.to_array()[:, :, level.target_].astype(np.float64)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows
+        spread = np.nanstd(history, axis=1)
+    spread = np.abs(spread[:, np.newaxis] * level.unit_scale_)
+    spread = np.where(np.isfinite(spread) & (spread > 0), spread, 1.0)
+    return spread[:, 0] if owner.y_ndim_ == 1 else spread

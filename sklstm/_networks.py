@@ -36,6 +36,7 @@ __all__ = [
     "default_jit_compile",
     "last_observed",
     "recurrent_layers",
+    "window_spread",
     "wrap_network",
 ]
 
@@ -88,21 +89,49 @@ def last_observed(x, xp):
     return xp.sum(xp.where(pick[:, :, None], filled, xp.zeros_like(x)), axis=1)
 
 
+def window_spread(x, xp):
+    """Each window's standard deviation over its observed steps, per feature.
+
+    ``xp`` is :mod:`numpy` or :mod:`keras.ops`; a spread of 0 (or a window
+    with fewer than two observed steps) gives 1.
+    """
+    observed = xp.logical_not(xp.isnan(x))
+    filled = xp.where(observed, x, xp.zeros_like(x))
+    count = xp.sum(xp.cast(observed, x.dtype) if xp is ops else observed, axis=1)
+    count = xp.maximum(count, 1)
+    mean = xp.sum(filled, axis=1) / count
+    deviation = xp.where(observed, x - mean[:, None, :], xp.zeros_like(x))
+    spread = xp.sqrt(xp.sum(deviation * deviation, axis=1) / count)
+    return xp.where(spread > 0, spread, xp.ones_like(spread))
+
+
 @keras.saving.register_keras_serializable(package="sklstm")
 class RelativeToLast(layers.Layer):
     """Express each window relative to its last observed step.
 
     Every feature becomes its change from its value at the window's last
     observed step, so the network reads shapes, not levels, and a trend that
-    leaves the training range still looks familiar. NaN steps stay NaN (and
-    are masked by :class:`NaNMask` after it).
+    leaves the training range still looks familiar. With ``scaled``, also
+    divided by the feature's spread over the window (:func:`window_spread`),
+    so that it reads the same shape whatever the scale of the series. NaN
+    steps stay NaN (and are masked by :class:`NaNMask` after it).
     """
 
+    def __init__(self, scaled=False, **kwargs):
+        super().__init__(**kwargs)
+        self.scaled = bool(scaled)
+
     def call(self, inputs):
-        return inputs - last_observed(inputs, ops)[:, None, :]
+        relative = inputs - last_observed(inputs, ops)[:, None, :]
+        if self.scaled:
+            relative = relative / window_spread(inputs, ops)[:, None, :]
+        return relative
 
     def compute_output_shape(self, input_shape):
         return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "scaled": self.scaled}
 
 
 @keras.saving.register_keras_serializable(package="sklstm")
@@ -187,15 +216,18 @@ class ForecastSteps(layers.Layer):
     (:func:`sklstm._known_future.future_inputs`).
     """
 
-    def __init__(self, n_future, relative=False, **kwargs):
+    def __init__(self, n_future, relative=False, scaled=False, **kwargs):
         super().__init__(**kwargs)
         self.n_future = int(n_future)
         self.relative = bool(relative)
+        self.scaled = bool(scaled)
 
     def call(self, inputs):
         past, future = inputs[:, : -self.n_future, :], inputs[:, -self.n_future :, :]
         if self.relative:
             future = future - last_observed(past, ops)[:, None, :]
+        if self.scaled:
+            future = future / window_spread(past, ops)[:, None, :]
         return ops.where(ops.isnan(future), ops.zeros_like(future), future)
 
     def compute_output_shape(self, input_shape):
@@ -206,6 +238,7 @@ class ForecastSteps(layers.Layer):
             **super().get_config(),
             "n_future": self.n_future,
             "relative": self.relative,
+            "scaled": self.scaled,
         }
 
 
@@ -224,6 +257,7 @@ def build_network(
     mask_missing=True,
     linear_skip=None,
     relative=False,
+    scaled=False,
     quantiles=None,
     future_steps=0,
     **cell_kwargs,
@@ -259,6 +293,9 @@ def build_network(
     relative : bool, default=False
         Put :class:`RelativeToLast` in front: the recurrent layers read each
         window relative to its last observed step.
+    scaled : bool, default=False
+        With ``relative``, also divide each window by its spread per feature
+        (``normalize="window"``).
     quantiles : sequence of float or None, default=None
         Levels of a quantile head: the Dense head gets ``n_outputs *
         len(quantiles)`` units and :class:`~sklstm._quantiles.MonotoneQuantiles`
@@ -289,7 +326,10 @@ def build_network(
                 f"future_steps={future_steps} for n_outputs={n_outputs}."
             )
         inputs = PastSteps(future_steps, name="past_steps")(windows)
-    x = RelativeToLast(name="relative_to_last")(inputs) if relative else inputs
+    if relative:
+        x = RelativeToLast(scaled, name="relative_to_last")(inputs)
+    else:
+        x = inputs
     x = NaNMask(name="nan_mask")(x) if mask_missing else x
     for index, width in enumerate(units):
         recurrent = layer_class(
@@ -313,7 +353,9 @@ def build_network(
     n_quantiles = 1 if quantiles is None else len(quantiles)
     head = layers.Dense(int(n_outputs) * n_quantiles, name="head")(x)
     if future_steps:
-        known = ForecastSteps(future_steps, relative, name="forecast_steps")(windows)
+        known = ForecastSteps(
+            future_steps, relative, relative and scaled, name="forecast_steps"
+        )(windows)
         known = layers.Flatten(name="known_flat")(known)
         z = layers.Concatenate(name="state_and_known")([x, known])
         z = layers.Dense(int(units[-1]), activation="relu", name="future_hidden")(z)

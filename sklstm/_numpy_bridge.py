@@ -27,6 +27,7 @@ from ._networks import (
     RelativeToLast,
     last_observed,
     recurrent_layers,
+    window_spread,
 )
 from ._quantiles import MonotoneQuantiles, monotone_quantiles
 
@@ -86,9 +87,13 @@ def supports_numpy_forward(model):
 
 def _relative(model, X):
     """What the model's :class:`RelativeToLast` layer gives for ``X``, if any."""
-    if not any(isinstance(layer, RelativeToLast) for layer in model.layers):
+    found = [layer for layer in model.layers if isinstance(layer, RelativeToLast)]
+    if not found:
         return X
-    return (X - last_observed(X, np)[:, None, :]).astype(X.dtype)
+    relative = X - last_observed(X, np)[:, None, :]
+    if found[0].scaled:
+        relative = relative / window_spread(X, np)[:, None, :]
+    return relative.astype(X.dtype)
 
 
 def _observed(model, X):
@@ -112,7 +117,11 @@ def numpy_forward(model, X):
     if steps is not None:
         X, future = X[:, : -steps.n_future], X[:, -steps.n_future :]
         future = future_inputs(
-            X, future, steps.relative, lambda x: last_observed(x, np)
+            X,
+            future,
+            steps.relative,
+            lambda x: last_observed(x, np),
+            (lambda x: window_spread(x, np)) if steps.scaled else None,
         )
     x, mask = _observed(model, X)
     for layer in recurrent_layers(model):

@@ -10,6 +10,7 @@ keeping the rows of ``X`` aligned with them; the windows themselves are the
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 
 import numpy as np
@@ -82,7 +83,7 @@ def _target_column(data, target):
     return int(target) % n_columns, None
 
 
-def make_supervised(data, *, target=None, horizon=1, known_future=None):
+def make_supervised(data, *, target=None, horizon=1, known_future=None, series_id=None):
     """Pair each row of a series with the value(s) that follow it.
 
     Builds the supervised-learning table of a forecasting problem: ``X`` holds
@@ -114,6 +115,18 @@ def make_supervised(data, *, target=None, horizon=1, known_future=None):
         The past values of ``c`` stay in ``X`` as an ordinary input. Read
         them in a pipeline with ``make_lstm_pipeline(window,
         known_future=[...])``; see :ref:`known-future`.
+
+        .. versionadded:: 0.1
+
+    series_id : str or None, default=None
+        The column of a long table (a *panel*: several series stacked, each in
+        time order) that names the series of each row. Targets and lead
+        columns are then taken within each series, never across: the last
+        ``max(horizon)`` rows of every series are dropped, and a series with
+        no more rows than that is dropped with a warning. ``X`` keeps the
+        column (a :class:`SequenceWindower` with the same ``series_id``
+        windows each series apart) and the rows keep their order. See
+        :ref:`panels`.
 
         .. versionadded:: 0.1
 
@@ -190,6 +203,8 @@ def make_supervised(data, *, target=None, horizon=1, known_future=None):
             f"(n_samples, n_features); got shape {data.shape}."
         )
     column, name = _target_column(data, target)
+    if series_id is not None:
+        return _panel(data, column, name, steps, single, known_future, series_id)
     if known_future is not None:
         if not is_pandas:
             raise ValueError(
@@ -226,4 +241,85 @@ def make_supervised(data, *, target=None, horizon=1, known_future=None):
     values = np.column_stack([series[h : h + n_rows] for h in steps])
     if single:
         return X, pd.Series(values[:, 0], index=X.index, name=name)
+    return X, pd.DataFrame(values, index=X.index, columns=columns)
+
+
+def _panel(data, column, name, steps, single, known_future, series_id):
+    """:func:`make_supervised` within each series of a long table."""
+    if not isinstance(data, pd.DataFrame) or series_id not in data.columns:
+        columns = list(data.columns) if isinstance(data, pd.DataFrame) else None
+        raise ValueError(
+            f"make_supervised expected series_id to name a column of a "
+            f"DataFrame data; got series_id={series_id!r} for "
+            f"{type(data).__name__} data with columns {columns!r}."
+        )
+    if name == series_id:
+        raise ValueError(
+            f"make_supervised got series_id={series_id!r}, the target itself; "
+            f"name the column that identifies each row's series."
+        )
+    if known_future is not None:
+        known_future = check_declared(
+            "make_supervised", known_future, data.columns, target=name
+        )
+        if series_id in known_future:
+            raise ValueError(
+                f"make_supervised got the series_id column {series_id!r} among "
+                f"the known_future columns; it is not a time-varying input."
+            )
+    if data[series_id].isna().any():
+        raise ValueError(
+            f"make_supervised expected a series id on every row; the column "
+            f"{series_id!r} has {int(data[series_id].isna().sum())} missing "
+            f"value(s)."
+        )
+    longest = max(steps)
+    groups = data.groupby(series_id, sort=False).indices
+    kept, targets, leads, short = [], [], [], []
+    series = data.iloc[:, column].to_numpy()
+    for key, positions in groups.items():
+        index = data.index[positions]
+        if len(index) > 1 and not index.is_monotonic_increasing:
+            raise ValueError(
+                f"make_supervised expected the rows of each series in time "
+                f"order (an increasing index within the series); series "
+                f"{key!r} is not. Sort the table by time first, e.g. "
+                f"data.sort_index(kind='stable')."
+            )
+        n_rows = len(positions) - longest
+        if n_rows < 1:
+            short.append(key)
+            continue
+        kept.append(positions[:n_rows])
+        targets.append(
+            np.column_stack([series[positions[h : h + n_rows]] for h in steps])
+        )
+        if known_future is not None:
+            rows = data.iloc[positions]
+            leads.append(
+                lead_columns("make_supervised", rows, known_future, steps, n_rows)
+            )
+    if short:
+        shown = ", ".join(map(repr, short[:5])) + (", ..." if len(short) > 5 else "")
+        warnings.warn(
+            f"make_supervised dropped {len(short)} series with no more than "
+            f"{longest} row(s), too short for horizon {longest}: {shown}.",
+            UserWarning,
+            stacklevel=3,
+        )
+    if not kept:
+        raise ValueError(
+            f"make_supervised expected at least one series longer than the "
+            f"horizon ({longest + 1} rows or more); got none."
+        )
+    positions = np.concatenate(kept)
+    order = np.argsort(positions, kind="stable")  # the rows keep their order
+    X = data.iloc[positions[order]].copy()
+    if known_future is not None:
+        lead_table = pd.concat(leads).iloc[order]
+        X = pd.concat([X, lead_table.set_axis(X.index)], axis=1)
+    values = np.concatenate(targets)[order]
+    if single:
+        return X, pd.Series(values[:, 0], index=X.index, name=name)
+    columns = [f"{name}_t+{h}" for h in steps]
     return X, pd.DataFrame(values, index=X.index, columns=columns)

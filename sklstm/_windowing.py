@@ -27,6 +27,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.metaestimators import available_if
 
 from ._known_future import LeadLayout, undeclared_leads
+from ._panels import panel_memory, panel_windows, split_series_id
 from ._validation import (
     Real,
     _check_feature_names_in,
@@ -90,6 +91,15 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
 
         .. versionadded:: 0.1
 
+    series_id : str or None, default=None
+        The column of a panel (a long table of several series, as
+        ``make_supervised(..., series_id=...)`` returns it) that names each
+        row's series. Each series is windowed apart, so no window crosses
+        from one series into another, and the memory holds the last rows of
+        every series. The column itself is not windowed. See :ref:`panels`.
+
+        .. versionadded:: 0.1
+
     Attributes
     ----------
     n_features_in_ : int
@@ -113,6 +123,14 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         The index labels of the rows in ``memory_``: consecutive integers, or
         timestamps of a DatetimeIndex whose ``freq`` is set to the frequency
         of the fitted data. None when ``memory_`` is None.
+
+    memory_series_ : ndarray of shape (n_memory,)
+        With ``series_id``: the series of each row of ``memory_``, which then
+        holds the last ``window`` rows of every series, series after series.
+
+    memory_freq_ : str or None
+        With ``series_id``: the frequency of a DatetimeIndex, as a string
+        (``memory_index_`` repeats the times of the series and has none).
 
     See Also
     --------
@@ -205,15 +223,23 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         "fill_value": [Real],
         "flatten": ["boolean"],
         "known_future": [list, tuple, None],
+        "series_id": [str, None],
     }
 
     def __init__(
-        self, window=10, *, fill_value=np.nan, flatten=False, known_future=None
+        self,
+        window=10,
+        *,
+        fill_value=np.nan,
+        flatten=False,
+        known_future=None,
+        series_id=None,
     ):
         self.window = window
         self.fill_value = fill_value
         self.flatten = flatten
         self.known_future = known_future
+        self.series_id = series_id
 
     def _validate(self, X, *, reset):
         check_table(self, X)
@@ -246,6 +272,9 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         self : object
             Fitted transformer.
         """
+        ids = None
+        if self.series_id is not None:
+            ids, X = split_series_id(self, X, self.series_id)
         index = _regular_index(X)
         values = self._validate(X, reset=True)
         layout = self._lead_layout()
@@ -254,6 +283,11 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
             values = values[:, layout.past]
         else:
             self._warn_undeclared_leads()
+        if ids is not None:
+            self.memory_, self.memory_index_, self.memory_series_, self.memory_freq_ = (
+                panel_memory(X.index, ids, values, self.window, _regular_index)
+            )
+            return self
         if index is None:
             self.memory_, self.memory_index_ = None, None
             return self
@@ -283,11 +317,17 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
             The windows, oldest step first; 2-D when ``flatten=True``.
         """
         check_is_fitted(self)
-        lags, rows = self._remembered_before(X)
+        ids = None
+        if self.series_id is not None:
+            ids, X = split_series_id(self, X, self.series_id)
+        index = X.index if isinstance(X, pd.DataFrame) else None
+        lags, rows = self._remembered_before(X) if ids is None else (None, None)
         X = self._validate(X, reset=False)
         layout = self._lead_layout()
         table, X = X, X if layout is None else X[:, layout.past]
-        if X.shape[0] < self.window and not len(lags):
+        if ids is not None:
+            windows = self._panel_windows(ids, index, X)
+        elif X.shape[0] < self.window and not len(lags):
             warnings.warn(
                 f"SequenceWindower got {X.shape[0]} row(s), fewer than "
                 f"window={self.window}, and no remembered row precedes them: "
@@ -299,7 +339,8 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
                 UserWarning,
                 stacklevel=3,  # past scikit-learn's set_output wrapper
             )
-        windows = _sliding_windows(X, self.window, self.fill_value, lags, rows)
+        if ids is None:
+            windows = _sliding_windows(X, self.window, self.fill_value, lags, rows)
         if self.flatten:
             windows = windows.reshape(X.shape[0], -1)
             if layout is None:
@@ -308,6 +349,29 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         if layout is None:
             return windows
         return np.concatenate([windows, layout.forecast_steps(table)], axis=1)
+
+    def _panel_windows(self, ids, index, X):
+        """The windows of a panel, each series apart (:mod:`sklstm._panels`)."""
+
+        def slide(values, lags, rows):
+            return _sliding_windows(values, self.window, self.fill_value, lags, rows)
+
+        def remembered(memory, memory_index, own_index):
+            return _remembered(memory, memory_index, own_index, self.window)
+
+        windows, truncated = panel_windows(self, ids, index, X, slide, remembered)
+        if truncated:
+            shown = ", ".join(map(repr, truncated[:5]))
+            warnings.warn(
+                f"SequenceWindower got fewer than window={self.window} row(s) "
+                f"and no remembered history for {len(truncated)} series "
+                f"({shown}{', ...' if len(truncated) > 5 else ''}): their windows "
+                f"are padded with fill_value={self.fill_value!r}. Pass the rows "
+                f"with the history before them.",
+                UserWarning,
+                stacklevel=4,
+            )
+        return windows
 
     def _lead_layout(self):
         """Where the past and the lead columns of ``X`` lie, or None."""
@@ -346,20 +410,10 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         first row of ``X`` is ``rows[i]``. Both are empty when ``X`` has no
         position that lines up with the memory.
         """
-        none = np.empty(0, dtype=np.int64), None
+        if not isinstance(X, pd.DataFrame):
+            return np.empty(0, dtype=np.int64), None
         memory_index = getattr(self, "memory_index_", None)
-        if memory_index is None or not isinstance(X, pd.DataFrame) or not len(X):
-            return none
-        first = _first_position(X.index, memory_index, self.window)
-        if first is None:
-            return none
-        if isinstance(memory_index, pd.DatetimeIndex):
-            positions = np.arange(len(memory_index), dtype=np.int64)
-        else:
-            positions = memory_index.to_numpy(dtype=np.int64)
-        lags = first - positions
-        known = (lags >= 1) & (lags <= self.window - 1)
-        return lags[known], self.memory_[known]
+        return _remembered(self.memory_, memory_index, X.index, self.window)
 
     def set_output(self, *, transform=None):
         """Set the output container of :meth:`transform` and ``fit_transform``.
@@ -491,6 +545,27 @@ def _first_position(index, memory_index, window):
         return None
     labels = index.to_numpy(dtype=np.int64)
     return int(labels[0]) if _is_consecutive(labels) else None
+
+
+def _remembered(memory, memory_index, index, window):
+    """The rows of ``memory`` before the first label of ``index``, by lag.
+
+    Returns ``lags`` (each in ``1 .. window - 1``) and their ``rows``; both
+    empty when ``index`` has no position that lines up with the memory.
+    """
+    none = np.empty(0, dtype=np.int64), None
+    if memory_index is None or not len(index):
+        return none
+    first = _first_position(index, memory_index, window)
+    if first is None:
+        return none
+    if isinstance(memory_index, pd.DatetimeIndex):
+        positions = np.arange(len(memory_index), dtype=np.int64)
+    else:
+        positions = memory_index.to_numpy(dtype=np.int64)
+    lags = first - positions
+    known = (lags >= 1) & (lags <= window - 1)
+    return lags[known], memory[known]
 
 
 def _sliding_windows(X, window, fill_value, lags=None, rows=None):

@@ -51,7 +51,7 @@ class LSTMRegressor(SequenceRegressorBase):
         exactly; whether training finds it is another matter (measurements in
         the user guide, :doc:`/regressors`).
 
-    normalize : {"auto", "last"} or None, default="auto"
+    normalize : {"auto", "last", "window"} or None, default="auto"
         "last" makes the network level-free: it reads each window relative to
         its last observed step (every feature), and learns the target as its
         change from the last observed value of the target's own history
@@ -59,8 +59,12 @@ class LSTMRegressor(SequenceRegressorBase):
         lays them out), which is added back to its predictions. Trends and
         level shifts beyond the training range then stay in reach. "auto"
         (the default) does the same when the target's history is among the
-        features and learns levels otherwise; "last" warns then. None learns
-        levels. Measurements in the user guide (:doc:`/regressors`).
+        features and learns levels otherwise; "last" warns then. "window"
+        also divides each window, and the change to learn, by the window's
+        spread (per feature; the target's in the units of ``y``), so that one
+        network serves series of any scale, as for a panel (see
+        :ref:`panels`). None learns levels. Measurements in the user guide
+        (:doc:`/regressors`).
 
         .. versionadded:: 0.1
 

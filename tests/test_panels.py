@@ -1,0 +1,240 @@
+"""Panels: make_supervised and the windower per series, SeriesScaler, window scaling."""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sklstm import (
+    NaiveRegressor,
+    SequenceWindower,
+    SeriesScaler,
+    make_lstm_pipeline,
+    make_supervised,
+)
+
+
+def panel(lengths=(30, 24, 18), seed=0, interleave=True, scales=None):
+    """Series k holds values near 1000 * (k + 1) (distinct ranges), ragged starts."""
+    rng = np.random.default_rng(seed)
+    frames = []
+    longest = max(lengths)
+    for k, n in enumerate(lengths):
+        times = pd.date_range("2024-01-01", periods=n, freq="D")
+        times = times + pd.Timedelta(days=longest - n)
+        scale = 1.0 if scales is None else scales[k]
+        values = 1000.0 * (k + 1) + scale * (
+            np.sin(np.arange(n) * 2 * np.pi / 7) + 0.1 * rng.standard_normal(n)
+        )
+        frames.append(pd.DataFrame({"store": f"s{k}", "sales": values}, index=times))
+    table = pd.concat(frames)
+    return table.sort_index(kind="stable") if interleave else table
+
+
+def series_of(values):
+    """The series a value belongs to, by its range."""
+    return np.floor(values / 1000.0 + 0.5) - 1
+
+
+# --- make_supervised -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("interleave", [True, False])
+def test_targets_are_taken_within_each_series(interleave):
+    data = panel(interleave=interleave)
+    X, Y = make_supervised(data, target="sales", series_id="store", horizon=[1, 2])
+    assert len(X) == len(data) - 3 * 2  # the last 2 rows of every series
+    assert X.index.equals(Y.index)
+    for key, rows in X.groupby("store"):
+        own = data[data["store"] == key]["sales"].to_numpy()
+        np.testing.assert_array_equal(rows["sales"], own[:-2])
+        np.testing.assert_array_equal(Y.loc[X["store"] == key, "sales_t+1"], own[1:-1])
+        np.testing.assert_array_equal(Y.loc[X["store"] == key, "sales_t+2"], own[2:])
+    # The rows keep the order they had in data.
+    order = data.reset_index().reset_index().set_index(["index", "store"])["level_0"]
+    positions = order.loc[list(zip(X.index, X["store"], strict=True))].to_numpy()
+    assert np.all(np.diff(positions) > 0)
+
+
+def test_short_series_are_dropped_with_a_warning():
+    data = panel(lengths=(20, 2, 15))
+    with pytest.warns(UserWarning, match=r"dropped 1 series .* 's1'"):
+        X, _ = make_supervised(data, target="sales", series_id="store", horizon=2)
+    assert set(X["store"]) == {"s0", "s2"}
+
+
+def test_known_future_leads_are_taken_within_each_series():
+    data = panel().assign(promo=lambda d: np.arange(len(d)) % 5 * 1.0)
+    X, _ = make_supervised(
+        data, target="sales", series_id="store", horizon=[1, 2], known_future=["promo"]
+    )
+    for key, rows in X.groupby("store"):
+        own = data[data["store"] == key]["promo"].to_numpy()
+        np.testing.assert_array_equal(rows["promo_t+2"], own[2:])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"series_id": "shop"}, "series_id to name a column of a DataFrame"),
+        ({"series_id": "sales"}, "the target itself"),
+    ],
+)
+def test_make_supervised_refuses_bad_series_ids(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        make_supervised(panel(), target="sales", **kwargs)
+
+
+def test_make_supervised_refuses_unsorted_series_and_missing_ids():
+    data = panel()
+    with pytest.raises(ValueError, match="series 's2' is not"):
+        make_supervised(data.iloc[::-1], target="sales", series_id="store")
+    data.iloc[3, 0] = None
+    with pytest.raises(ValueError, match="1 missing value"):
+        make_supervised(data, target="sales", series_id="store")
+
+
+# --- the windower ---------------------------------------------------------------
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    lengths=st.lists(st.integers(3, 25), min_size=1, max_size=4),
+    window=st.integers(1, 8),
+    interleave=st.booleans(),
+)
+def test_windows_never_cross_series(lengths, window, interleave):
+    data = panel(tuple(lengths), interleave=interleave)
+    windows = SequenceWindower(window, series_id="store").fit_transform(data)
+    assert windows.shape == (len(data), window, 1)
+    own = series_of(data["sales"].to_numpy())
+    seen = series_of(windows[:, :, 0])
+    observed = ~np.isnan(seen)
+    np.testing.assert_array_equal(
+        np.where(observed, seen, -1), np.where(observed, own[:, None], -1)
+    )
+    # Each window ends at its own row.
+    np.testing.assert_array_equal(windows[:, -1, 0], data["sales"].to_numpy())
+
+
+def test_each_series_continues_from_its_own_memory():
+    data = panel()
+    cutoff = data.index < "2024-01-22"
+    whole = SequenceWindower(5, series_id="store").fit(data).transform(data)
+    windower = SequenceWindower(5, series_id="store").fit(data[cutoff])
+    np.testing.assert_array_equal(windower.transform(data[~cutoff]), whole[~cutoff])
+    assert set(windower.memory_series_) == {"s0", "s1", "s2"}
+
+
+def test_a_series_unseen_in_fit_is_padded_with_a_warning():
+    data = panel()
+    windower = SequenceWindower(5, series_id="store").fit(data[data["store"] != "s2"])
+    fresh = data[data["store"] == "s2"].iloc[:3]
+    with pytest.warns(UserWarning, match=r"1 series \('s2'\)"):
+        out = windower.transform(fresh)
+    assert np.isnan(out[:, 0, 0]).all()
+
+
+def test_panel_windower_flattens_and_pickles():
+    data = panel()
+    windower = SequenceWindower(3, series_id="store", flatten=True).fit(data)
+    assert list(windower.get_feature_names_out()) == [
+        "sales_lag2",
+        "sales_lag1",
+        "sales_lag0",
+    ]
+    again = pickle.loads(pickle.dumps(windower))
+    np.testing.assert_array_equal(again.transform(data), windower.transform(data))
+
+
+def test_panel_windower_needs_the_id_column():
+    with pytest.raises(ValueError, match="with the series id column 'store'"):
+        SequenceWindower(3, series_id="store").fit(panel()[["sales"]])
+
+
+# --- SeriesScaler -------------------------------------------------------------------
+
+
+def test_series_scaler_standardises_each_series_with_its_own_statistics():
+    data = panel(scales=(1.0, 100.0, 0.01))
+    scaled = SeriesScaler("store").fit_transform(data)
+    assert list(scaled.columns) == ["store", "sales"]
+    for _, rows in scaled.groupby("store"):
+        assert abs(rows["sales"].mean()) < 1e-9
+        assert abs(rows["sales"].std(ddof=0) - 1) < 1e-9
+    back = SeriesScaler("store").fit(data).inverse_transform(scaled)
+    np.testing.assert_allclose(back["sales"], data["sales"])
+
+
+def test_series_scaler_policy_for_unseen_series():
+    data = panel()
+    fitted = data[data["store"] != "s1"]
+    with pytest.raises(ValueError, match=r"not fitted on: \['s1'\]"):
+        SeriesScaler("store").fit(fitted).transform(data)
+    pooled = SeriesScaler("store", unseen="pooled").fit(fitted).transform(data)
+    values = fitted["sales"]
+    expected = (data.loc[data["store"] == "s1", "sales"] - values.mean()) / values.std(
+        ddof=0
+    )
+    np.testing.assert_allclose(pooled.loc[pooled["store"] == "s1", "sales"], expected)
+
+
+# --- one network for series of any scale ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def global_lstm():
+    from sklstm import LSTMRegressor
+
+    data = panel(lengths=(60, 50, 40), scales=(1.0, 30.0, 0.5))
+    X, Y = make_supervised(data, target="sales", series_id="store", horizon=[1, 2])
+    regressor = LSTMRegressor(units=4, epochs=3, random_state=0, early_stopping=False)
+    pipe = make_lstm_pipeline(7, regressor, series_id="store").fit(X, Y)
+    return X, Y, pipe
+
+
+def test_panel_pipeline_reads_windows_in_their_own_scale(global_lstm):
+    X, _, pipe = global_lstm
+    assert [name for name, _ in pipe.steps] == ["windower", "regressor"]
+    assert pipe[-1].normalize == "window"
+    assert pipe[-1].level_ is not None  # the target's history was found
+
+
+def test_window_normalisation_is_equivariant_to_a_series_scale(global_lstm):
+    X, _, pipe = global_lstm
+    mine = (X["store"] == "s1").to_numpy()
+    moved = X.copy()
+    moved.loc[mine, "sales"] = 250.0 * moved.loc[mine, "sales"] - 7.0
+    before, after = pipe.predict(X), pipe.predict(moved)
+    np.testing.assert_allclose(after[mine], 250.0 * before[mine] - 7.0, rtol=1e-4)
+    np.testing.assert_allclose(after[~mine], before[~mine])
+
+
+def test_window_normalisation_numpy_path_matches_keras(global_lstm):
+    X, _, pipe = global_lstm
+    regressor = pipe[-1].set_params(predict_backend="keras")
+    by_keras = pipe.predict(X)
+    regressor.set_params(predict_backend="numpy")
+    np.testing.assert_allclose(pipe.predict(X), by_keras, rtol=1e-5, atol=1e-3)
+
+
+@pytest.mark.slow
+def test_one_global_lstm_beats_naive_on_series_of_different_scales():
+    from sklstm import LSTMRegressor
+
+    data = panel(lengths=(120, 100, 110), scales=(1.0, 100.0, 5.0), seed=1)
+    X, y = make_supervised(data, target="sales", series_id="store")
+    train = X.index < "2024-04-01"
+    errors = {}
+    for name, regressor in [
+        ("lstm", LSTMRegressor(units=16, random_state=0)),
+        ("naive", NaiveRegressor(rescale=False)),
+    ]:
+        pipe = make_lstm_pipeline(14, regressor, series_id="store")
+        pipe.fit(X[train], y[train])
+        error = np.abs(pipe.predict(X[~train]) - y[~train])
+        errors[name] = error.groupby(X.loc[~train, "store"]).mean()
+    assert (errors["lstm"] < errors["naive"]).all(), errors
