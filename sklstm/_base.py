@@ -168,6 +168,10 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
             "future_steps": self.n_future_steps_,
             **model_params,  # routed model__* parameters win
         }
+        # Left out at their defaults: the safe format knows networks without.
+        for name in ("future_steps", "scaled"):
+            if not network.get(name, True):
+                del network[name]
         # Recorded for the safe format (sklstm.save), which rebuilds the
         # network from these arguments and the weights.
         self._network_args = {
@@ -418,7 +422,9 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
                 )
         if not warm:
             self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
-            self.n_future_steps_ = self.n_outputs_ if self.known_future else 0
+            # SequenceRegressor (a user's network) has no known_future.
+            known = getattr(self, "known_future", False)
+            self.n_future_steps_ = self.n_outputs_ if known else 0
             if self.n_future_steps_:
                 check_forecast_steps(self, windows, self.n_future_steps_)
             self.level_ = fit_level(self, windows, y)

@@ -241,6 +241,11 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         self.known_future = known_future
         self.series_id = series_id
 
+    def __setstate__(self, state):
+        # A windower pickled before known_future and series_id existed.
+        state = {"known_future": None, "series_id": None, **state}
+        super().__setstate__(state)
+
     def _validate(self, X, *, reset):
         check_table(self, X)
         check_numeric(self, X)
