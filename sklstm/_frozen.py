@@ -1,7 +1,9 @@
 """A fitted sklstm network in NumPy: what a safe archive loads without Keras.
 
 :class:`NumpyNetwork` is a network of :func:`sklstm._networks.build_network`
-described by the arguments it was built with and its weights, layer by layer;
+described by the arguments it was built with and its weights, layer by layer
+(forecast steps of covariates known in advance included, through the
+Keras-free arithmetic of :mod:`sklstm._known_future`);
 it checks every weight's shape against those arguments and computes the
 network's output with :mod:`sklstm.gates` (the same steps as
 :mod:`sklstm._numpy_bridge`, which reads a Keras model instead).
@@ -20,6 +22,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from . import gates
 from ._activations import _ACTIVATIONS
 from ._inputs import validate_windows
+from ._known_future import future_inputs, future_term
 from ._levels import level_of
 from ._validation import check_is_fitted, is_int
 
@@ -45,6 +48,7 @@ NETWORK_ARGS = {
     "reset_after": True,
     "use_bias": True,
     "unit_forget_bias": True,
+    "future_steps": 0,
 }
 
 _GATES = {"lstm": 4, "gru": 3}
@@ -80,6 +84,8 @@ def network_args(args):
         problems.append(f"merge_mode={args['merge_mode']!r}")
     if args["linear_skip"] not in (None, "last", "window"):
         problems.append(f"linear_skip={args['linear_skip']!r}")
+    if not is_int(args["future_steps"], 0):
+        problems.append(f"future_steps={args['future_steps']!r} (expected an int >= 0)")
     for name in (
         "bidirectional",
         "mask_missing",
@@ -107,17 +113,36 @@ def network_args(args):
             quantiles = tuple(float(q) for q in values)
     if problems:
         raise ValueError(f"invalid network argument(s): {', '.join(problems)}")
-    return {**args, "units": tuple(int(u) for u in units), "quantiles": quantiles}
+    return {
+        **args,
+        "units": tuple(int(u) for u in units),
+        "quantiles": quantiles,
+        "future_steps": int(args["future_steps"]),
+    }
 
 
 def expected_layers(input_shape, n_outputs, args):
     """The weighted layers of the network, ``[(name, [shape, ...]), ...]``.
 
-    In the order of the Keras model's layers, each with the shapes of its
-    ``get_weights()``; a bidirectional layer lists its forward direction's
-    weights, then its backward direction's.
+    The recurrent layers first to last, then the head, then (with
+    ``future_steps``) the two Dense layers that read the forecast steps,
+    ``future_hidden`` and ``future_head``; each with the shapes of its Keras
+    layer's ``get_weights()``. A bidirectional layer lists its forward
+    direction's weights, then its backward direction's.
     """
     steps, n_features = input_shape
+    n_future = args["future_steps"]
+    if n_future and n_future != n_outputs:
+        raise ValueError(
+            f"future_steps={n_future} for n_outputs={n_outputs} (build_network "
+            f"makes one forecast step per output)"
+        )
+    if n_future >= steps:
+        raise ValueError(
+            f"future_steps={n_future} for windows of {steps} step(s) (expected "
+            f"at least one past step before the forecast steps)"
+        )
+    steps -= n_future  # the recurrent layers and the skip read the past only
     cell, units = args["cell"], args["units"]
     k = _GATES[cell]
     if not args["use_bias"]:
@@ -140,19 +165,26 @@ def expected_layers(input_shape, n_outputs, args):
     width += skip[args["linear_skip"]]
     head = n_outputs * (1 if args["quantiles"] is None else len(args["quantiles"]))
     layers.append(("head", [(width, head), (head,)]))
+    if n_future:
+        known, hidden = n_future * n_features, units[-1]
+        layers.append(("future_hidden", [(width + known, hidden), (hidden,)]))
+        layers.append(("future_head", [(hidden + known, head), (head,)]))
     return layers
 
 
 def check_layers(input_shape, n_outputs, args, layers):
     """Raise ValueError unless ``layers`` (``[(name, [array, ...])]``) fit."""
-    expected = expected_layers(input_shape, n_outputs, args)
+    expected = dict(expected_layers(input_shape, n_outputs, args))
     names = [name for name, _ in layers]
-    if names != [name for name, _ in expected]:
+    # By name: Keras lists a functional model's layers in an order of its own
+    # (the future layers among the others); the forward pass looks them up by name.
+    if len(set(names)) != len(names) or set(names) != set(expected):
         raise ValueError(
             f"the network's weighted layers are {names}; its arguments give "
-            f"{[name for name, _ in expected]}"
+            f"{list(expected)}"
         )
-    for (name, arrays), (_, shapes) in zip(layers, expected, strict=True):
+    for name, arrays in layers:
+        shapes = expected[name]
         got = [tuple(np.shape(a)) for a in arrays]
         if got != shapes:
             raise ValueError(
@@ -213,7 +245,12 @@ class NumpyNetwork:
             (name, [np.asarray(a) for a in arrays]) for name, arrays in layers
         ]
         check_layers(self.input_shape, self.n_outputs, self.args, self.layers)
-        self._recurrent = [self._weights(arrays) for _, arrays in self.layers[:-1]]
+        self._by_name = dict(self.layers)
+        self._recurrent = [
+            self._weights(self._by_name[name])
+            for name, _ in expected_layers(self.input_shape, self.n_outputs, self.args)
+            if name not in ("head", "future_hidden", "future_head")
+        ]
 
     def _weights(self, arrays):
         args = self.args
@@ -244,6 +281,10 @@ class NumpyNetwork:
         """The network's output for windows ``X`` (n_samples, steps, features)."""
         X = np.asarray(X, dtype=np.float32)
         args = self.args
+        n_future = args["future_steps"]
+        if n_future:  # the forecast steps, read beside the state (PastSteps...)
+            X, future = X[:, :-n_future], X[:, -n_future:]
+            future = future_inputs(X, future, args["relative"], last_observed)
         x = X - last_observed(X)[:, None, :] if args["relative"] else X
         mask = None
         if args["mask_missing"]:
@@ -275,8 +316,11 @@ class NumpyNetwork:
                 else skip.reshape(len(X), -1)
             )
             x = np.concatenate([x, skip], axis=1)
-        kernel, bias = self.layers[-1][1]
+        kernel, bias = self._by_name["head"]
         out = x @ kernel + bias
+        if n_future:
+            hidden, last = self._by_name["future_hidden"], self._by_name["future_head"]
+            out = out + future_term(x, future, hidden, last)
         if args["quantiles"] is not None:
             out = monotone_quantiles(out, len(args["quantiles"]))
         return out
@@ -325,6 +369,9 @@ class FrozenRegressor(RegressorMixin, BaseEstimator):
         ``(n_timesteps, n_features)`` of one window.
     n_outputs_ : int
         Number of outputs.
+    n_future_steps_ : int
+        How many of the last steps of each window are forecast steps holding
+        covariates known in advance (``known_future=True``); 0 otherwise.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the columns of a 2-D DataFrame ``X`` seen during fit.
         Defined only when the saved regressor had them.

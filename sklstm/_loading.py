@@ -17,6 +17,7 @@ from ._archive import ArchiveError, Reader
 from ._frozen import FrozenRegressor, NumpyNetwork
 from ._inputs import TargetScaler
 from ._persistence import _ATTRIBUTE, FORMAT, FORMAT_VERSION, SAFE_TYPES, _class
+from ._validation import is_int
 from ._versions import NUMPY_PACKAGES, PACKAGES, check_versions
 
 __all__ = ["load", "thaw"]
@@ -224,6 +225,17 @@ def _decode_regressor(reader, node, name, where, trainable):
     network = _decode_network(reader, network, where)
     frozen = FrozenRegressor(estimator_type=name.rsplit(".", 1)[-1], params=params)
     _set_state(reader, frozen, state, where)
+    # The forecast steps of covariates known in advance: the level (and a
+    # trainable regressor) read the past steps before them. Archives written
+    # before known_future have neither the attribute nor the argument.
+    n_future = network.args["future_steps"]
+    stored = getattr(frozen, "n_future_steps_", n_future)
+    if not is_int(stored, 0) or stored != n_future:
+        raise ArchiveError(
+            f"{reader.path}: {where} has n_future_steps_={stored!r}, but its "
+            f"network reads {n_future} forecast step(s); refused."
+        )
+    frozen.n_future_steps_ = int(n_future)
     frozen.network_ = network
     frozen.target_scaler_ = scaler
     frozen.level_ = level

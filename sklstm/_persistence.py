@@ -145,7 +145,8 @@ def save(estimator, path):
         A :class:`~sklearn.pipeline.Pipeline` or single estimator made of the
         types the format knows: :class:`~sklstm.LSTMRegressor`,
         :class:`~sklstm.StackedLSTMRegressor`, :class:`~sklstm.BiLSTMRegressor`
-        (quantile heads included), :class:`~sklstm.ConformalForecaster`,
+        (quantile heads and ``known_future=True`` included),
+        :class:`~sklstm.ConformalForecaster`,
         :class:`~sklstm.NaiveRegressor`,
         :class:`~sklstm.SequenceWindower`, scikit-learn's ``StandardScaler``,
         ``MinMaxScaler``, ``RobustScaler``, ``MaxAbsScaler``, ``Ridge`` and
@@ -284,7 +285,7 @@ def _encode_regressor(reg, writer, where, name):
             "params": _encode_params(dict(params or {}), writer, where),
             "network": None,
         }
-    if frozen:  # saved again: its parts as loaded  # saved again: its parts as loaded
+    if frozen:  # saved again: its parts as loaded
         network = reg.network_
         params = dict(reg.params)
         input_shape, n_outputs = network.input_shape, network.n_outputs
@@ -301,6 +302,11 @@ def _encode_regressor(reg, writer, where, name):
         params = reg.get_params(deep=False)
         args = dict(args)
         input_shape, n_outputs = args.pop("input_shape"), args.pop("n_outputs")
+        if not args.get("future_steps", 0):
+            # build_network's default: left out, so that an archive of a
+            # network without known-future covariates stays readable by the
+            # sklstm versions that preceded them.
+            args.pop("future_steps", None)
         layers = [
             (layer.name, list(layer.get_weights()))
             for layer in reg.model_.layers

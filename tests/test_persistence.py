@@ -105,6 +105,101 @@ def test_save_load_predicts_as_the_original(fitted, data, tmp_path, name):
     assert_allclose(sklstm.forecast(loaded, X), sklstm.forecast(pipe, X), atol=1e-6)
 
 
+#: Networks that read covariates known in advance (``x``), with the horizons
+#: they forecast: one forecast step per horizon ends each window.
+KNOWN_FUTURE = {
+    "lstm": (LSTMRegressor(units=2, **TINY), 1),
+    "gru-levels": (LSTMRegressor(units=2, cell="gru", normalize=None, **TINY), 1),
+    "lstm-quantiles": (LSTMRegressor(units=2, quantiles=(0.1, 0.5, 0.9), **TINY), 1),
+    "bilstm-skip-multistep": (
+        BiLSTMRegressor(units=2, linear_skip="window", **TINY),
+        range(1, 3),
+    ),
+}
+
+
+def _known_future_data(horizon):
+    return make_supervised(_frame(), target="y", horizon=horizon, known_future=["x"])
+
+
+@pytest.fixture(scope="module")
+def fitted_known_future():
+    """Each known-future network in its pipeline, fitted once, with its X."""
+    fitted = {}
+    for name, (reg, horizon) in KNOWN_FUTURE.items():
+        X, y = _known_future_data(horizon)
+        pipe = make_lstm_pipeline(4, reg, known_future=["x"]).fit(X, y)
+        fitted[name] = pipe, X
+    return fitted
+
+
+@pytest.mark.parametrize("name", KNOWN_FUTURE)
+def test_save_load_known_future_predicts_as_the_original(
+    fitted_known_future, tmp_path, name
+):
+    pipe, X = fitted_known_future[name]
+    loaded = _roundtrip(pipe, tmp_path)
+    reg, original = loaded[-1], pipe[-1]
+    assert isinstance(reg, FrozenRegressor)
+    assert reg.network_.args["future_steps"] == original.n_future_steps_ >= 1
+    assert reg.n_future_steps_ == original.n_future_steps_
+    windower = loaded.named_steps["windower"]
+    assert windower.known_future == ["x"]
+    assert windower.lead_steps_ == pipe.named_steps["windower"].lead_steps_
+    windows = pipe[:-1].transform(X)
+    np.testing.assert_array_equal(loaded[:-1].transform(X), windows)
+    assert_allclose(loaded.predict(X), pipe.predict(X), atol=1e-6)
+    assert_allclose(loaded.predict(X.iloc[[-1]]), pipe.predict(X.iloc[[-1]]), atol=1e-6)
+    if original.quantiles is not None:
+        assert_allclose(
+            reg.predict_quantiles(windows),
+            original.predict_quantiles(windows),
+            atol=1e-6,
+        )
+    # forecast(future=) reads the loaded windower's declaration and leads.
+    data = _frame()
+    origin = X.index[-1]
+    future = data.loc[origin:, ["x"]].iloc[1 : 1 + original.n_future_steps_]
+    assert_allclose(
+        sklstm.forecast(loaded, data.loc[:origin], future=future),
+        sklstm.forecast(pipe, data.loc[:origin], future=future),
+        atol=1e-6,
+    )
+
+
+def test_load_trainable_rebuilds_a_known_future_network(fitted_known_future, tmp_path):
+    pipe, X = fitted_known_future["bilstm-skip-multistep"]
+    loaded = _roundtrip(pipe, tmp_path, trainable=True)
+    reg = loaded[-1]
+    assert type(reg) is type(pipe[-1])
+    assert reg.get_params() == pipe[-1].get_params()
+    assert reg.n_future_steps_ == 2
+    assert reg.model_.get_layer("forecast_steps").n_future == 2
+    windows = pipe[:-1].transform(X)
+    keras_out = reg.model_.predict(windows, verbose=0)
+    assert_allclose(keras_out, pipe[-1].model_.predict(windows, verbose=0), atol=1e-6)
+    assert_allclose(loaded.predict(X), pipe.predict(X), atol=1e-6)
+    again = _roundtrip(loaded, tmp_path)  # the thawed regressor saves again
+    assert_allclose(again.predict(X), pipe.predict(X), atol=1e-6)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_save_load_windower_with_known_future(tmp_path, flatten):
+    X, _ = _known_future_data(range(1, 3))
+    windower = SequenceWindower(3, known_future=["x"], flatten=flatten).fit(X)
+    loaded = _roundtrip(windower, tmp_path)
+    assert loaded.known_future == ["x"]
+    assert loaded.lead_steps_ == (1, 2) and type(loaded.lead_steps_) is tuple
+    np.testing.assert_array_equal(loaded.transform(X), windower.transform(X))
+    np.testing.assert_array_equal(
+        loaded.transform(X.iloc[-2:]), windower.transform(X.iloc[-2:])
+    )
+    if flatten:  # the leads after the lags, named as before
+        assert list(loaded.get_feature_names_out()) == list(
+            windower.get_feature_names_out()
+        )
+
+
 @pytest.mark.parametrize("name", ["gru-normalize", "bigru-stacked"])
 def test_load_trainable_rebuilds_the_keras_network(fitted, data, tmp_path, name):
     X, y = data
@@ -144,22 +239,30 @@ def test_frozen_regressor_thaws_and_refuses_to_fit(fitted, data, tmp_path):
     assert again.get_params() == frozen.get_params()
 
 
-def test_load_predicts_without_importing_keras_or_tensorflow(fitted, data, tmp_path):
-    X, _ = data
-    for name in ("stacked-skip", "bilstm-sum-skip", "gru-normalize"):
-        sklstm.save(fitted[name], tmp_path / f"{name}.sklstm")
-        np.save(tmp_path / f"{name}.npy", fitted[name].predict(X))
-    X.to_csv(tmp_path / "X.csv")
+#: The networks the fresh-process test loads, besides a known-future one.
+NO_KERAS = ("stacked-skip", "bilstm-sum-skip", "gru-normalize")
+
+
+def test_load_predicts_without_importing_keras_or_tensorflow(
+    fitted, fitted_known_future, data, tmp_path
+):
+    models = {name: (fitted[name], data[0]) for name in NO_KERAS}
+    models["known-future"] = fitted_known_future["bilstm-skip-multistep"]
+    for name, (pipe, X) in models.items():
+        sklstm.save(pipe, tmp_path / f"{name}.sklstm")
+        np.save(tmp_path / f"{name}.npy", pipe.predict(X))
+        X.to_csv(tmp_path / f"{name}.csv")
     script = textwrap.dedent(
         f"""
         import sys
         import numpy as np, pandas as pd
         import sklstm
-        X = pd.read_csv({str(tmp_path / "X.csv")!r}, index_col=0, parse_dates=True)
-        X.index.freq = "D"
-        for name in {["stacked-skip", "bilstm-sum-skip", "gru-normalize"]!r}:
-            model = sklstm.load({str(tmp_path)!r} + f"/{{name}}.sklstm")
-            expected = np.load({str(tmp_path)!r} + f"/{{name}}.npy")
+        for name in {list(models)!r}:
+            path = {str(tmp_path)!r} + f"/{{name}}"
+            X = pd.read_csv(path + ".csv", index_col=0, parse_dates=True)
+            X.index.freq = "D"
+            model = sklstm.load(path + ".sklstm")
+            expected = np.load(path + ".npy")
             assert np.abs(model.predict(X) - expected).max() < 1e-6, name
         heavy = ("keras", "tensorflow")
         print("heavy:", sorted(m for m in sys.modules if m.split(".")[0] in heavy))
@@ -407,6 +510,74 @@ def test_load_refuses_arrays_of_the_wrong_shape_or_dtype(archive, tmp_path):
     }
     with pytest.raises(ValueError, match="has dtype int64, which is not allowed there"):
         sklstm.load(_write(tmp_path / "c.sklstm", members))
+
+
+def _layer(description, name):
+    network = description["estimator"]["steps"][-1][1]["network"]
+    return next(layer for layer in network["layers"] if layer["name"] == name)
+
+
+def test_load_refuses_a_tampered_known_future_network(
+    fitted_known_future, archive, tmp_path
+):
+    # Plain networks store no future_steps: older sklstm versions read them.
+    args = _description(archive)["estimator"]["steps"][-1][1]["network"]["args"]
+    assert "future_steps" not in args["__dict__"]
+    path = tmp_path / "kf.sklstm"
+    sklstm.save(fitted_known_future["lstm"][0], path)
+    with zipfile.ZipFile(path) as z:
+        members = {name: z.read(name) for name in z.namelist()}
+    # A future layer's weights of another shape (member and declaration agree).
+    description = _description(members)
+    ref = _layer(description, "future_hidden")["weights"][0]
+    kernel = np.load(io.BytesIO(members[ref["__array__"]]))
+    ref["shape"] = [kernel.shape[0] - 1, kernel.shape[1]]
+    tampered = {
+        **_with_description(members, description),
+        ref["__array__"]: _npy(kernel[1:]),
+    }
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            f"does not match its weights; refused (layer 'future_hidden' has "
+            f"weights of shapes [({kernel.shape[0] - 1}, {kernel.shape[1]}), "
+            f"({kernel.shape[1]},)]; the network's arguments give "
+            f"[{kernel.shape}, ({kernel.shape[1]},)])"
+        ),
+    ):
+        sklstm.load(_write(tmp_path / "a.sklstm", tampered))
+    # A future layer left out.
+    description = _description(members)
+    network = description["estimator"]["steps"][-1][1]["network"]
+    network["layers"] = [
+        layer for layer in network["layers"] if layer["name"] != "future_head"
+    ]
+    tampered = _with_description(members, description)
+    dropped = [
+        w["__array__"] for w in _layer(_description(members), "future_head")["weights"]
+    ]
+    tampered = {k: v for k, v in tampered.items() if k not in dropped}
+    with pytest.raises(ValueError, match="its arguments give .*'future_head'"):
+        sklstm.load(_write(tmp_path / "b.sklstm", tampered))
+    # The regressor's forecast steps disagree with its network's.
+    description = _description(members)
+    description["estimator"]["steps"][-1][1]["state"]["n_future_steps_"] = 0
+    with pytest.raises(
+        ValueError,
+        match=re.escape("has n_future_steps_=0, but its network reads 1 forecast"),
+    ):
+        sklstm.load(
+            _write(tmp_path / "c.sklstm", _with_description(members, description))
+        )
+    description = _description(members)
+    network = description["estimator"]["steps"][-1][1]["network"]
+    network["args"]["__dict__"]["future_steps"] = True
+    with pytest.raises(
+        ValueError, match=re.escape("future_steps=True (expected an int")
+    ):
+        sklstm.load(
+            _write(tmp_path / "d.sklstm", _with_description(members, description))
+        )
 
 
 def test_load_refuses_a_missing_member_and_a_truncated_file(archive, tmp_path):
