@@ -21,6 +21,7 @@ import pandas as pd
 from ._cli_input import (
     CLIError,
     read_csv,
+    read_future,
     season_from_frequency,
     warn,
 )
@@ -127,13 +128,17 @@ def _regressor(model, *, fast, random_state=0):
 
 
 def run_forecast(
-    data, target, *, window, horizon, model, period, splits, fast, log, interval=None
-):
+    data, target, *, window, horizon, model, period, splits, fast, log,
+    interval=None, known_future=None, future=None,
+):  # fmt: skip
     """Cross-validate the LSTM pipeline against baselines, then forecast.
 
     Returns the score table (DataFrame), the forecast (Series, or a DataFrame
     with ``lower`` and ``upper`` columns with ``interval``) and the pipeline
     fitted on all rows (inside a ConformalForecaster with ``interval``).
+    With ``known_future`` (column names), the LSTM pipeline also reads their
+    values at the target times: ``future``, at the forecast's, indexed by them;
+    the naive baselines read only the past.
     """
     from sklearn.model_selection import TimeSeriesSplit
 
@@ -147,9 +152,13 @@ def run_forecast(
         make_lstm_pipeline,
         make_supervised,
     )
+    from ._known_future import lead_name
 
     horizons = range(1, horizon + 1)
-    X, Y = make_supervised(data, target=target, horizon=horizons)
+    X, Y = make_supervised(
+        data, target=target, horizon=horizons, known_future=known_future
+    )
+    leads = [lead_name(c, h) for h in horizons for c in known_future or ()]
     Y = Y.to_frame() if isinstance(Y, pd.Series) else Y
     min_rows = window + 2 * splits + 1
     if len(X) < min_rows:
@@ -172,7 +181,8 @@ def run_forecast(
     # The baselines sit in the same pipeline and cross-validation as the LSTM;
     # the seasonal one reads a window that reaches one season back.
     def lstm_pipeline():
-        pipe = make_lstm_pipeline(window, _regressor(model, fast=fast))
+        regressor = _regressor(model, fast=fast)
+        pipe = make_lstm_pipeline(window, regressor, known_future=known_future)
         if interval is None:
             return pipe
         # Calibrated on the most recent fifth of each training set, per step.
@@ -194,8 +204,10 @@ def run_forecast(
             f"{name}: {splits} time-ordered folds of {test_size} rows (each test "
             f"row predicted with its real history, gap {horizon - 1})"
         )
-        params = _progress(log) if name == "LSTM pipeline" and not interval else None
-        results = backtest(pipe, X, Y, cv=cv, season=period or 1, params=params)
+        lstm = name == "LSTM pipeline"
+        params = _progress(log) if lstm and not interval else None
+        inputs = X if lstm else X.drop(columns=leads)  # baselines: the past only
+        results = backtest(pipe, inputs, Y, cv=cv, season=period or 1, params=params)
         report = backtest_report(results, by="fold")
         columns = [c for c in ("MAE", "RMSE", "MASE", "coverage") if c in report]
         rows.append(report[columns].mean().rename(name))
@@ -205,9 +217,9 @@ def run_forecast(
     pipe = lstm_pipeline()
     pipe.fit(X, Y, **({} if interval else _progress(log)))
     if interval is None:
-        prediction = forecast(pipe, data).rename(f"{target}_forecast")
+        prediction = forecast(pipe, data, future=future).rename(f"{target}_forecast")
     else:
-        prediction = forecast(pipe, data, coverage=interval)
+        prediction = forecast(pipe, data, coverage=interval, future=future)
         prediction.columns = [f"{target}_forecast", "lower", "upper"]
     return table, prediction, pipe
 
@@ -279,9 +291,21 @@ def _demo(args):
 def _forecast(args):
     if args.model_file:
         return _forecast_from_model(args)
+    if args.future is not None and not args.known_future:
+        raise CLIError(
+            "--future gives the values of the --known-future columns at the "
+            "forecast's target times; name those columns with --known-future "
+            "COL[,COL...]"
+        )
     log = _quiet if args.quiet else _log
     data = read_csv(args)
     log(f"{args.csv}: {len(data)} rows, features {list(data.columns)}")
+    future = None
+    if args.known_future:
+        horizons = range(1, args.horizon + 1)
+        source = "the model (--known-future)"
+        future = read_future(args, data, args.known_future, horizons, source)
+        log(f"{args.future}: {', '.join(args.known_future)} at the forecast dates")
     period = args.season
     if period is None:
         period = season_from_frequency(getattr(data.index, "freq", None))
@@ -295,7 +319,8 @@ def _forecast(args):
     table, forecast, pipe = run_forecast(
         data, args.target, window=args.window, horizon=args.horizon,
         model=args.model, period=period, splits=args.splits, fast=args.fast,
-        log=log, interval=args.interval,
+        log=log, interval=args.interval, known_future=args.known_future,
+        future=future,
     )  # fmt: skip
     _report(table, forecast, args.target)
     if args.output:
@@ -337,7 +362,7 @@ def _save_model(pipe, path):
 
 def _forecast_from_model(args):
     """Forecast with a saved model, without training: the --model-file path."""
-    from ._forecasting import forecast
+    from ._forecasting import _known_future_of, forecast
     from ._loading import load
 
     if args.save:
@@ -355,12 +380,23 @@ def _forecast_from_model(args):
             f"{args.model_file} holds no interval calibration: train and save "
             f"it with --interval to forecast intervals from it"
         )
+    known = _known_future_of(pipe)
+    future = None
+    if known is not None:
+        source = f"the model in {args.model_file}"
+        future = read_future(args, data, known[0], known[1], source)
+    elif args.future is not None:
+        raise CLIError(
+            f"--future does not apply: {args.model_file} was trained without "
+            f"covariates known in advance (--known-future)"
+        )
     if conformal:  # the coverage it was calibrated for, unless asked otherwise
         coverage = args.interval if args.interval is not None else pipe.coverage
-        prediction = forecast(pipe, data, coverage=coverage)
+        prediction = forecast(pipe, data, coverage=coverage, future=future)
         prediction.columns = [f"{args.target}_forecast", "lower", "upper"]
     else:
-        prediction = forecast(pipe, data).rename(f"{args.target}_forecast")
+        prediction = forecast(pipe, data, future=future)
+        prediction = prediction.rename(f"{args.target}_forecast")
     print(f"Forecast of {args.target}:")
     print(prediction.round(2).to_string())
     if args.output:
@@ -396,6 +432,16 @@ def _coverage(text):
             f"expected a coverage strictly between 0 and 1, e.g. 0.9; got {text!r}"
         )
     return value
+
+
+def _column_list(text):
+    names = [name.strip() for name in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(
+            f"expected column names separated by commas, e.g. temp,holiday; "
+            f"got {text!r}"
+        )
+    return names
 
 
 def _int_at_least(minimum):
@@ -469,6 +515,25 @@ def _parser():
         help="also give a conformal prediction interval of this coverage, e.g. "
         "0.9: lower and upper columns in the output and a band in the plot",
     )
+    forecast.add_argument(
+        "--known-future",
+        type=_column_list,
+        metavar="COL[,COL...]",
+        help="columns of the CSV known in advance (a holiday flag, a planned "
+        "promotion, a weather forecast): the network also reads their values "
+        "at each forecast step's target time, which --future gives for the "
+        "forecast; calendar columns can be made with sklstm.calendar_features "
+        "before writing the CSV",
+    )
+    forecast.add_argument(
+        "--future",
+        metavar="FILE",
+        help="CSV of the --known-future columns at the forecast's target times "
+        "(the --horizon dates after the CSV's last row, one row each), with "
+        "the --date-column; a missing, duplicated or extra date, or an empty "
+        "value, is an error. With --model-file: the values the saved model "
+        "reads, if trained with --known-future",
+    )
     forecast.add_argument("--output", help="write the forecast to this CSV file")
     forecast.add_argument(
         "--save",
@@ -480,7 +545,8 @@ def _parser():
         "--model-file",
         help="forecast with a model saved by --save (safe format) instead of "
         "training one: no cross-validation, no TensorFlow (the training "
-        "options --window, --horizon, --model, ... are not used)",
+        "options --window, --horizon, --model, --known-future, ... are not "
+        "used)",
     )
     forecast.add_argument("--plot", help="write a PNG plot of the forecast")
     for command in (demo, forecast):

@@ -3,7 +3,9 @@
 Expected problems end in :class:`CLIError` (one line, no traceback); problems
 that can be mended (duplicated dates, a few missing rows) are mended with a
 warning that says what was done. The seasonal period follows from the dates'
-frequency.
+frequency. The table of ``--future`` (the covariates known in advance at the
+forecast's target times) is read and checked here too, but never mended: its
+dates must be exactly the target times.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -15,7 +17,14 @@ import sys
 
 import pandas as pd
 
-__all__ = ["CLIError", "read_csv", "regular_dates", "season_from_frequency", "warn"]
+__all__ = [
+    "CLIError",
+    "read_csv",
+    "read_future",
+    "regular_dates",
+    "season_from_frequency",
+    "warn",
+]
 
 
 class CLIError(Exception):
@@ -100,15 +109,20 @@ def regular_dates(data):
     return data
 
 
-def read_csv(args):
-    if not os.path.isfile(args.csv):
-        raise CLIError(f"no such file: {args.csv}")
+def _read_table(path, what):
+    if not os.path.isfile(path):
+        raise CLIError(f"no such file: {path}")
     try:
-        data = pd.read_csv(args.csv)
+        data = pd.read_csv(path)
     except (ValueError, OSError) as exc:
-        raise CLIError(f"could not read {args.csv} as CSV: {exc}") from None
+        raise CLIError(f"could not read {path} as CSV: {exc}") from None
     if data.empty:
-        raise CLIError(f"{args.csv} has no rows (only a header): nothing to forecast")
+        raise CLIError(f"{path} has no rows (only a header): {what}")
+    return data
+
+
+def read_csv(args):
+    data = _read_table(args.csv, "nothing to forecast")
     if args.date_column is not None:
         if args.date_column not in data.columns:
             raise CLIError(
@@ -128,7 +142,77 @@ def read_csv(args):
         )
     if not pd.api.types.is_numeric_dtype(data[args.target]):
         raise CLIError(f"target column {args.target!r} is not numeric")
+    for name in getattr(args, "known_future", None) or []:
+        if name == args.target:
+            raise CLIError(
+                f"the target {name!r} cannot be --known-future: the value to "
+                f"forecast is not known in advance (its past is read already)"
+            )
+        if name not in data.columns:
+            raise CLIError(
+                f"no column {name!r} (--known-future) in {args.csv}; columns are "
+                f"{list(data.columns)}"
+            )
+        if not pd.api.types.is_numeric_dtype(data[name]):
+            raise CLIError(
+                f"known-future column {name!r} is not numeric; encode it as "
+                f"numbers (0/1 flags; sklstm.calendar_features for dates)"
+            )
     numeric = data.select_dtypes("number")
     if numeric[args.target].isna().any():
         raise CLIError(f"target column {args.target!r} has missing values")
     return numeric
+
+
+def read_future(args, data, known_future, horizons, source):
+    """The ``--future`` table: ``known_future`` at the forecast's target times.
+
+    The target times are the ``horizons`` steps after the last row of
+    ``data``. The table is read from ``args.future`` and indexed by its
+    ``--date-column``; its dates must be exactly the target times (nothing is
+    mended), and the checks are those of :func:`sklstm.forecast`, whose
+    message is given with the file's name. ``source`` names what reads
+    ``known_future``, for the message when ``--future`` is not given.
+    """
+    from ._forecasting import _future_index
+    from ._known_future import future_table
+
+    times = _future_index(data.index, len(data), horizons)
+    if args.future is None:
+        shown = ", ".join(map(str, times[:3])) + (" ..." if len(times) > 3 else "")
+        raise CLIError(
+            f"{source} reads the covariates {known_future!r} at the forecast's "
+            f"target times ({shown}): give their values there with --future "
+            f"FILE, a CSV with the date column and those columns"
+        )
+    if args.date_column is None:
+        raise CLIError(
+            "--future needs --date-column: its rows are matched to the "
+            "forecast's target times by their dates"
+        )
+    path, date_column = args.future, args.date_column
+    table = _read_table(path, "no values known in advance")
+    if date_column not in table.columns:
+        raise CLIError(
+            f"no column {date_column!r} (--date-column) in {path}; columns are "
+            f"{list(table.columns)}"
+        )
+    absent = [name for name in known_future if name not in table.columns]
+    if absent:
+        raise CLIError(
+            f"no column(s) {absent!r} (--known-future) in {path}; columns are "
+            f"{list(table.columns)}"
+        )
+    dates = pd.to_datetime(table.pop(date_column), errors="coerce")
+    if dates.isna().any():
+        raise CLIError(
+            f"column {date_column!r} of {path} holds values that are not dates"
+        )
+    future = table[list(known_future)].set_axis(
+        pd.DatetimeIndex(dates, name=date_column)
+    )
+    try:  # before training, rather than after it, in sklstm.forecast
+        future_table("forecast", future, list(known_future), times)
+    except (ValueError, TypeError) as exc:
+        raise CLIError(f"{path}: {exc}") from None
+    return future

@@ -307,3 +307,162 @@ def test_cli_report_warns_when_a_baseline_beats_the_lstm(capsys):
     ) in out
     _report(table.assign(MAE=[1.0, 1.5, 3.0]), forecast, "y")
     assert "Caveat" not in capsys.readouterr().out
+
+
+# --- covariates known in advance: --known-future and --future -------------------
+
+
+def _future_csv(path, dates, **columns):
+    """A --future table: the date column and the given columns at ``dates``."""
+    pd.DataFrame({"date": pd.to_datetime(dates), **columns}).to_csv(path, index=False)
+    return path
+
+
+def test_cli_known_future_forecasts_at_the_future_dates(capsys, tiny_csv, tmp_path):
+    import sklstm
+
+    days = ["2024-03-01", "2024-03-02"]
+    future = _future_csv(tmp_path / "future.csv", days, x=[0.5, -0.5])
+    out, plot, model = tmp_path / "f.csv", tmp_path / "f.png", tmp_path / "m.pkl"
+    argv = [
+        "forecast", str(tiny_csv), "--target", "y", "--date-column", "date",
+        "--known-future", "x", "--future", str(future), "--window", "3",
+        "--horizon", "2", "--splits", "2", "--fast", "--quiet",
+        "--output", str(out), "--plot", str(plot), "--save", str(model),
+    ]  # fmt: skip
+    assert main(argv) == 0, capsys.readouterr().err
+    assert "naive (last value)" in capsys.readouterr().out  # baselines still run
+    written = pd.read_csv(out, index_col="date", parse_dates=True)
+    assert list(written.index.strftime("%Y-%m-%d")) == ["2024-03-01", "2024-03-02"]
+    assert plot.stat().st_size > 1000
+    # The forecast is the saved pipeline's, with the values of the --future file.
+    pipe = joblib.load(model)
+    data = pd.read_csv(tiny_csv, index_col="date", parse_dates=True)
+    table = pd.read_csv(future, index_col="date", parse_dates=True)
+    expected = sklstm.forecast(pipe, data, future=table)
+    assert_allclose(written["y_forecast"], expected, rtol=1e-6)
+    other = sklstm.forecast(pipe, data, future=table.assign(x=[-3.0, 3.0]))
+    assert not np.allclose(other, expected)  # the known values are read
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["--future", "{future}"],
+            "--future gives the values of the --known-future columns at the "
+            "forecast's target times; name those columns with --known-future "
+            "COL[,COL...]",
+        ),
+        (
+            ["--known-future", "x"],
+            "the model (--known-future) reads the covariates ['x'] at the "
+            "forecast's target times (2024-03-01 00:00:00, 2024-03-02 00:00:00): "
+            "give their values there with --future FILE",
+        ),
+        (
+            ["--known-future", "wind", "--future", "{future}"],
+            "no column 'wind' (--known-future) in ",
+        ),
+        (
+            ["--known-future", "y", "--future", "{future}"],
+            "the target 'y' cannot be --known-future",
+        ),
+        (
+            ["--known-future", "x", "--future", "{one_day}"],
+            "one_day.csv: forecast expected future indexed by exactly the target "
+            "times of the forecast, [2024-03-01 00:00:00, 2024-03-02 00:00:00] "
+            "(2); got missing [2024-03-02 00:00:00] (1).",
+        ),
+        (
+            ["--known-future", "x", "--future", "{extra_day}"],
+            "got extra [2024-03-03 00:00:00] (1).",
+        ),
+        (
+            ["--known-future", "x", "--future", "{empty_value}"],
+            "empty_value.csv: forecast got NaN in future, where the values "
+            "known in advance must be given: {'x': '[2024-03-02 00:00:00] (1)'}",
+        ),
+        (
+            ["--known-future", "x", "--future", "{no_x}"],
+            "no column(s) ['x'] (--known-future) in ",
+        ),
+    ],
+)
+def test_cli_known_future_errors(capsys, tiny_csv, tmp_path, argv, message):
+    """Each problem is reported before any training, in one line."""
+    days = ["2024-03-01", "2024-03-02"]
+    files = {
+        "future": _future_csv(tmp_path / "future.csv", days, x=[0.5, -0.5]),
+        "one_day": _future_csv(tmp_path / "one_day.csv", days[:1], x=[0.5]),
+        "extra_day": _future_csv(
+            tmp_path / "extra_day.csv", [*days, "2024-03-03"], x=[0.5, -0.5, 0.0]
+        ),
+        "empty_value": _future_csv(tmp_path / "empty_value.csv", days, x=[0.5, np.nan]),
+        "no_x": _future_csv(tmp_path / "no_x.csv", days, z=[0.5, -0.5]),
+    }
+    argv = [arg.format(**files) for arg in argv]
+    common = ["forecast", str(tiny_csv), "--target", "y", "--date-column", "date"]
+    assert main([*common, "--horizon", "2", "--fast", *argv]) == 2
+    assert message in _error_line(capsys)
+
+
+def test_cli_future_needs_the_date_column(capsys, tiny_csv, tmp_path):
+    future = _future_csv(tmp_path / "future.csv", ["2024-03-01"], x=[0.5])
+    argv = ["forecast", str(tiny_csv), "--target", "y", "--known-future", "x"]
+    assert main([*argv, "--future", str(future)]) == 2
+    assert _error_line(capsys).endswith(
+        "--future needs --date-column: its rows are matched to the forecast's "
+        "target times by their dates"
+    )
+
+
+def test_cli_known_future_takes_column_names_separated_by_commas(capsys, tiny_csv):
+    argv = ["forecast", str(tiny_csv), "--target", "y", "--known-future", "x,"]
+    with pytest.raises(SystemExit):
+        main(argv)
+    assert "expected column names separated by commas, e.g. temp,holiday; got 'x,'" in (
+        capsys.readouterr().err
+    )
+    with pytest.raises(SystemExit):
+        main(["forecast", "--help"])
+    assert "sklstm.calendar_features" in capsys.readouterr().out
+
+
+def test_cli_model_file_with_known_future(capsys, tiny_csv, tmp_path):
+    """A saved model that reads known values takes them from --future.
+
+    A tabular regressor stands in for the LSTM: the safe format does not
+    store networks with known-future inputs yet.
+    """
+    from sklearn.linear_model import Ridge
+
+    import sklstm
+    from sklstm import make_lstm_pipeline, make_supervised
+
+    data = pd.read_csv(tiny_csv, index_col="date", parse_dates=True)
+    X, Y = make_supervised(data, target="y", horizon=[1, 2], known_future=["x"])
+    model = make_lstm_pipeline(3, Ridge(), known_future=["x"]).fit(X, Y)
+    sklstm.save(model, tmp_path / "kf.sklstm")
+    days = ["2024-03-01", "2024-03-02"]
+    future = _future_csv(tmp_path / "future.csv", days, x=[0.5, -0.5])
+    out = tmp_path / "f.csv"
+    argv = ["forecast", str(tiny_csv), "--target", "y", "--date-column", "date"]
+    argv += ["--model-file", str(tmp_path / "kf.sklstm")]
+    assert main(argv) == 2
+    assert "the model in " in _error_line(capsys)
+    assert main([*argv, "--future", str(future), "--output", str(out)]) == 0
+    written = pd.read_csv(out, index_col="date", parse_dates=True)
+    table = pd.read_csv(future, index_col="date", parse_dates=True)
+    expected = sklstm.forecast(model, data, future=table)
+    assert written.index.equals(expected.index.rename("date"))
+    assert_allclose(written["y_forecast"], expected, rtol=1e-6)
+    # A model trained without known values has no use for --future.
+    X, y = make_supervised(data[["y"]], target="y")
+    sklstm.save(make_lstm_pipeline(3, Ridge()).fit(X, y), tmp_path / "plain.sklstm")
+    argv[-1] = str(tmp_path / "plain.sklstm")
+    assert main([*argv, "--future", str(future)]) == 2
+    assert _error_line(capsys).endswith(
+        f"--future does not apply: {tmp_path / 'plain.sklstm'} was trained "
+        f"without covariates known in advance (--known-future)"
+    )
