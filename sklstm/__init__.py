@@ -24,6 +24,7 @@ from ._interval_metrics import (
     pinball_loss,
 )
 from ._loading import load
+from ._panel_split import PanelSplit
 from ._persistence import save
 from ._supervised import make_supervised
 from ._versions import InconsistentVersionWarning
@@ -45,6 +46,7 @@ __all__ = [
     "FrozenRegressor",
     "InconsistentVersionWarning",
     "NaiveRegressor",
+    "PanelSplit",
     "SequenceWindower",
     "backtest",
     "backtest_report",
