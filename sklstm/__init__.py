@@ -24,6 +24,7 @@ from ._interval_metrics import (
     pinball_loss,
 )
 from ._loading import load
+from ._panel_split import PanelSplit
 from ._panels import SeriesScaler
 from ._persistence import save
 from ._supervised import make_supervised
@@ -46,6 +47,7 @@ __all__ = [
     "FrozenRegressor",
     "InconsistentVersionWarning",
     "NaiveRegressor",
+    "PanelSplit",
     "SequenceWindower",
     "SeriesScaler",
     "backtest",

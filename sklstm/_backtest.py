@@ -20,6 +20,7 @@ from sklearn.model_selection import TimeSeriesSplit
 from sklearn.utils.validation import check_consistent_length
 
 from ._forecasting import _context_length
+from ._panel_split import PanelSplit
 from ._validation import _num_samples, is_int
 
 __all__ = ["backtest", "backtest_report"]
@@ -60,7 +61,8 @@ def backtest(estimator, X, y, *, cv=None, horizon=None, season=1, params=None):
         for ``TimeSeriesSplit(n_splits=cv)``, a splitter such as
         ``TimeSeriesSplit(n_splits=3, test_size=90, gap=6)``, or an iterable
         of ``(train, test)`` index arrays. Every training row must precede
-        every test row of its fold.
+        every test row of its fold. A :class:`~sklstm.PanelSplit` is accepted
+        over one series (one row per time) and refused over a panel.
 
     horizon : int, sequence of int or None, default=None
         How many rows ahead each column of ``y`` lies (the ``horizon`` given to
@@ -317,6 +319,8 @@ def _folds(cv, X, y):
             f"TimeSeriesSplit(...) or an iterable of (train, test) arrays; "
             f"got {cv!r}."
         )
+    if isinstance(cv, PanelSplit):
+        _check_one_series(cv, X)
     folds = cv.split(X, y) if hasattr(cv, "split") else cv
     for fold, (train, test) in enumerate(folds):
         train = np.sort(np.asarray(train, dtype=np.int64))
@@ -334,6 +338,23 @@ def _folds(cv, X, y):
                 f"or K-fold split trains on the future."
             )
         yield train, test
+
+
+def _check_one_series(cv, X):
+    """Refuse a panel: backtest's windows run over consecutive rows."""
+    codes, n_times = cv._time_codes(X)
+    if n_times < len(codes):
+        counts = np.bincount(codes)
+        row = int(np.flatnonzero(codes == np.argmax(counts))[0])
+        time = cv._read_times(X)[0][row]
+        raise ValueError(
+            f"backtest expected one series, one row per time; got cv={cv!r} "
+            f"over a panel of {len(codes)} rows at {n_times} distinct times "
+            f"(time {time} has {counts.max()} rows). Its forecasts would "
+            f"read windows across series. Backtest each series alone (its rows, "
+            f"oldest first), or score a model on the whole panel with "
+            f"cross_val_score(estimator, X, y, cv=PanelSplit(...))."
+        )
 
 
 def _take(data, rows):

@@ -10,6 +10,7 @@ interrupted half-way. Every error must name the problem (and the parameter).
 import pickle
 import re
 import time
+import warnings
 
 import keras
 import numpy as np
@@ -25,6 +26,7 @@ from sklstm import (
     BiLSTMRegressor,
     LSTMRegressor,
     NaiveRegressor,
+    PanelSplit,
     SequenceWindower,
     StackedLSTMRegressor,
     backtest,
@@ -35,6 +37,7 @@ from sklstm import (
     recursive_forecast,
 )
 from sklstm.tuning import Int, KerasTunerSearchCV, LSTMHyperModel
+from sklstm.tuning._checks import check_time_ordered
 
 TINY = dict(epochs=1, early_stopping=False, random_state=0)
 REGRESSORS = [LSTMRegressor, StackedLSTMRegressor, BiLSTMRegressor]
@@ -312,6 +315,39 @@ def test_search_warns_about_any_split_that_trains_on_the_future(data, cv, rows):
 def test_search_accepts_time_ordered_splits(data):
     X, y = data
     _search(TimeSeriesSplit(3, gap=2)).fit(X, y)
+
+
+def _panel():
+    """Two series of 30 days, sorted by series: PanelSplit interleaves rows."""
+    days = pd.date_range("2024-01-01", periods=30, freq="D")
+    t = np.arange(60)
+    frame = pd.DataFrame({"x": np.sin(t / 4), "z": t % 30}, index=days.append(days))
+    return frame, 2.0 * frame["x"] + 0.1 * frame["z"]
+
+
+def test_check_time_ordered_trusts_panel_split_only():
+    panel, _ = _panel()
+    cv = PanelSplit(3)
+    splits = list(cv.split(panel))
+    assert any(test.min() < train.max() for train, test in splits)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_time_ordered("Search", cv, splits)
+    for other in [ShuffleSplit(3, random_state=0), KFold(3)]:
+        with pytest.warns(UserWarning, match="trains on the future"):
+            check_time_ordered("Search", other, list(other.split(panel)))
+    # The same folds as a plain iterable carry no declaration: flagged.
+    with pytest.warns(UserWarning, match=re.escape("or PanelSplit(...) for a panel")):
+        check_time_ordered("Search", splits, splits)
+
+
+@pytest.mark.filterwarnings("error::UserWarning")
+def test_search_accepts_panel_split_over_a_panel_sorted_by_series():
+    X, y = _panel()
+    search = KerasTunerSearchCV(
+        Ridge(), {"alpha": [0.1]}, tuner="random", max_trials=1, cv=PanelSplit(3)
+    ).fit(X, y)
+    assert len(search.cv_results_["split2_test_score"]) == 1
 
 
 def test_search_fails_at_once_when_its_directory_cannot_be_written(data, tmp_path):

@@ -25,7 +25,16 @@ def check_time_ordered(owner, cv, splits, *, stacklevel=3):
     whose test rows precede or interleave with its training rows is caught:
     shuffled ones (``KFold(shuffle=True)``, ``ShuffleSplit``) and ordered ones
     that put training rows after test rows (``KFold``).
+
+    The check reads row positions, so it would flag a splitter that orders by
+    *time* over rows that are not sorted by time: :class:`~sklstm.PanelSplit`
+    on a panel sorted by series, whose folds interleave the rows of the
+    series. Such a splitter declares itself with the class attribute
+    ``_sklstm_time_ordered = True`` and is trusted without a look at its
+    splits; a splitter of your own may declare it the same way.
     """
+    if getattr(cv, "_sklstm_time_ordered", False) is True:
+        return
     for split, (train, test) in enumerate(splits):
         train, test = np.asarray(train), np.asarray(test)
         if len(train) and len(test) and test.min() < train.max():
@@ -35,7 +44,8 @@ def check_time_ordered(owner, cv, splits, *, stacklevel=3):
                 f"splitter that shuffles the rows, or whose test rows precede "
                 f"or interleave with its training rows, trains on the future "
                 f"to predict the past and overrates every trial. Pass cv=None "
-                f"(TimeSeriesSplit) or an int to silence this warning.",
+                f"(TimeSeriesSplit), an int, or PanelSplit(...) for a panel of "
+                f"series to silence this warning.",
                 UserWarning,
                 stacklevel=stacklevel,
             )
