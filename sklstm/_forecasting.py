@@ -186,6 +186,54 @@ def _context_length(estimator):
     return max(windows) if windows else None
 
 
+def _series_id_of(estimator):
+    """The series id column of a panel pipeline, or None."""
+    for windower in _windowers(estimator):
+        if getattr(windower, "series_id", None) is not None:
+            return windower.series_id
+    return None
+
+
+def _forecast_panel(estimator, history, series_id, *, future, **kwargs):
+    """:func:`forecast` for each series of a panel, as one long table."""
+    if series_id not in history.columns:
+        raise ValueError(
+            f"forecast expected the history of a panel with its series id "
+            f"column {series_id!r}; got columns {list(history.columns)!r}."
+        )
+    if isinstance(future, pd.DataFrame) and series_id not in future.columns:
+        raise ValueError(
+            f"forecast expected future for a panel with the series id column "
+            f"{series_id!r} (the known values of each series at its target "
+            f"times); got columns {list(future.columns)!r}."
+        )
+    one = {k: v for k, v in kwargs.items() if k != "origins"}
+    tables = []
+    for key, rows in history.groupby(series_id, sort=False):
+        own = future
+        if isinstance(future, pd.DataFrame):
+            own = future[future[series_id] == key].drop(columns=series_id)
+        origins = kwargs.get("origins")
+        if origins is not None:
+            # Each series from the origins it has (the series may be ragged).
+            origins = [o for o in pd.unique(np.asarray(origins)) if o in rows.index]
+            if not origins:
+                continue
+        ahead = (
+            _forecast_origins(estimator, rows, origins, future=own, **one)
+            if origins is not None
+            else _forecast_one(estimator, rows, future=own, **one)
+        )
+        table = ahead.to_frame() if isinstance(ahead, pd.Series) else ahead
+        if "origin" not in table.columns:
+            table = table.rename(columns={table.columns[0]: "forecast"})
+            table.insert(0, "target_time", table.index)
+            table = table.reset_index(drop=True)
+        table.insert(0, series_id, key)
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
+
+
 def _known_future_of(estimator):
     """The declared known-future columns and their steps, or None."""
     for windower in _windowers(estimator):
@@ -444,11 +492,25 @@ def forecast(
     >>> forecast(model, series.to_frame(), coverage=0.8).columns.tolist()
     ['level', 'lower', 'upper']
     """
+    series_id = _series_id_of(estimator)
+    if series_id is not None and isinstance(history, pd.DataFrame):
+        return _forecast_panel(
+            estimator, history, series_id, steps=steps, horizons=horizons,
+            coverage=coverage, origins=origins, future=future,
+        )  # fmt: skip
     if origins is not None:
         return _forecast_origins(
             estimator, history, origins, steps=steps, horizons=horizons,
             coverage=coverage, future=future,
         )  # fmt: skip
+    return _forecast_one(
+        estimator, history, steps=steps, horizons=horizons, coverage=coverage,
+        future=future,
+    )  # fmt: skip
+
+
+def _forecast_one(estimator, history, *, steps, horizons, coverage, future):
+    """:func:`forecast` from the last row of one series' ``history``."""
     rows = history if hasattr(history, "iloc") else np.asarray(history)
     if isinstance(rows, pd.Series):
         rows = rows.to_frame()
@@ -563,7 +625,7 @@ def _forecast_origins(estimator, history, origins, **kwargs):
                 f"forecast got origin {origin!r}, which is not a label of the "
                 f"history's index; pass labels such as {history.index[-1]!r}."
             )
-        ahead = forecast(estimator, history.loc[:origin], future=future, **kwargs)
+        ahead = _forecast_one(estimator, history.loc[:origin], future=future, **kwargs)
         table = ahead.to_frame() if isinstance(ahead, pd.Series) else ahead
         table = table.rename(columns={table.columns[0]: "forecast"})
         table.insert(0, "target_time", table.index)
