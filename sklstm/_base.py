@@ -31,8 +31,9 @@ from ._inputs import (
     positive_weights,
     validate_windows,
     validate_windows_and_target,
+    window_regressor_tags,
 )
-from ._levels import fit_level, level_of
+from ._levels import fit_level, in_units, level_of, quantiles_in_units
 from ._params import check_fit_params, check_param_names, seed_of
 from ._quantiles import PinballLoss, check_quantiles
 from ._scikeras import SciKerasAdapter, metric_name
@@ -263,9 +264,9 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         """
         check_fit_params(self)
         warm = bool(self.warm_start and self.initialized_)
-        windows, y = validate_windows_and_target(self, X, y, reset=not warm)
-        n_windows = len(windows)
-        windows, y, sample_weight = positive_weights(self, sample_weight, windows, y)
+        windows, y, sample_weight, n_windows = self._training_data(
+            X, y, sample_weight, warm=warm
+        )
         epochs = kwargs.pop("epochs", getattr(self, "fit__epochs", self.epochs))
         initial_epoch = kwargs.pop("initial_epoch", 0)
         callbacks = list(kwargs.pop("callbacks", None) or ())  # this fit only
@@ -296,6 +297,14 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         self.history_ = history
         self.best_epoch_ = best_epoch
         return self
+
+    def _training_data(self, X, y, sample_weight, *, warm):
+        """Checked windows, targets and weights to train on (the windows of
+        positive weight), and the number of windows given."""
+        windows, y = validate_windows_and_target(self, X, y, reset=not warm)
+        n_windows = len(windows)
+        windows, y, sample_weight = positive_weights(self, sample_weight, windows, y)
+        return windows, y, sample_weight, n_windows
 
     def _early_stopping_holdout(self, n_windows, warm):
         """The fraction held out to choose the epoch count, or None."""
@@ -345,9 +354,9 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         """
         check_fit_params(self)
         warm = self.initialized_
-        windows, y = validate_windows_and_target(self, X, y, reset=not warm)
-        n_windows = len(windows)
-        windows, y, sample_weight = positive_weights(self, sample_weight, windows, y)
+        windows, y, sample_weight, n_windows = self._training_data(
+            X, y, sample_weight, warm=warm
+        )
         kwargs.pop("epochs", None)
         callbacks = list(kwargs.pop("callbacks", None) or ())  # this call only
         with _feed.quiet_retracing():
@@ -496,12 +505,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         """
         check_is_fitted(self)
         windows = validate_windows(self, X, reset=False)
-        raw = self._forward(windows)
-        levels = self._quantile_levels()
-        if levels is not None:
-            quantiles = self._quantiles_in_units(raw, windows)
-            return quantiles[..., levels.index(0.5)]
-        return self.target_scaler_.inverse_transform(raw) + level_of(self, windows)
+        return in_units(self, self._forward(windows), windows, self._quantile_levels())
 
     def predict_quantiles(self, X):
         """Predict the quantiles of the target of each window.
@@ -531,19 +535,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
                 f"refit, or wrap it in sklstm.ConformalForecaster for intervals."
             )
         windows = validate_windows(self, X, reset=False)
-        return self._quantiles_in_units(self._forward(windows), windows)
-
-    def _quantiles_in_units(self, raw, windows):
-        """Scaled quantiles ``(n, n_outputs, n_quantiles)`` in the units of y:
-        unscaled, plus the level (the quantiles of the change, moved)."""
-        scaler = self.target_scaler_
-        quantiles = np.asarray(raw, dtype=np.float64)
-        quantiles = quantiles * scaler.scale_[:, None] + scaler.mean_[:, None]
-        level = np.asarray(level_of(self, windows), dtype=np.float64)
-        quantiles = (
-            quantiles + level.reshape(len(level), -1, 1) if level.ndim else quantiles
-        )
-        return quantiles[:, 0, :] if self.y_ndim_ == 1 else quantiles
+        return quantiles_in_units(self, self._forward(windows), windows)
 
     def _forward(self, windows: Windows):
         """The network's raw (scaled) output for ``windows``."""
@@ -594,12 +586,6 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         return _numpy_bridge.gate_activations(self.model_, windows.to_array())
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.three_d_array = True
-        tags.input_tags.allow_nan = True
-        tags.target_tags.required = True
-        tags.target_tags.single_output = True
-        tags.target_tags.multi_output = True
-        tags.regressor_tags.poor_score = True
+        tags = window_regressor_tags(super().__sklearn_tags__())
         tags.non_deterministic = self.random_state is None
         return tags

@@ -5,7 +5,10 @@ from the last observed value of the target's own history. :func:`fit_level`
 finds that history among the windows' features (through
 :class:`~sklstm.NaiveRegressor`'s exact lag relation, whatever affine scaler
 precedes the windower); :func:`level_of` gives each window's last observed
-value in the units of ``y``, computed on the rows behind the windows.
+value in the units of ``y``, computed on the rows behind the windows;
+:func:`in_units` and :func:`quantiles_in_units` move the network's scaled
+output back to the units of ``y`` and add that level (for the Keras regressors
+and, without Keras, for :class:`~sklstm.FrozenRegressor` alike).
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -16,7 +19,7 @@ import warnings
 
 import numpy as np
 
-__all__ = ["fit_level", "level_of"]
+__all__ = ["fit_level", "in_units", "level_of", "quantiles_in_units"]
 
 
 def fit_level(owner, windows, y):
@@ -72,3 +75,24 @@ def level_of(owner, windows):
     value = np.where(inside, column[np.maximum(found, 0)], np.nan)
     out = value[:, np.newaxis] * level.unit_scale_ + level.unit_offset_
     return out[:, 0] if owner.y_ndim_ == 1 else out
+
+
+def quantiles_in_units(owner, raw, windows):
+    """Scaled quantiles ``(n, n_outputs, n_quantiles)`` in the units of y:
+    unscaled, plus the level (the quantiles of the change, moved)."""
+    scaler = owner.target_scaler_
+    quantiles = np.asarray(raw, dtype=np.float64)
+    quantiles = quantiles * scaler.scale_[:, None] + scaler.mean_[:, None]
+    level = np.asarray(level_of(owner, windows), dtype=np.float64)
+    quantiles = (
+        quantiles + level.reshape(len(level), -1, 1) if level.ndim else quantiles
+    )
+    return quantiles[:, 0, :] if owner.y_ndim_ == 1 else quantiles
+
+
+def in_units(owner, raw, windows, quantiles):
+    """The network's raw output as predictions in the units of y: the median
+    of the ``quantiles`` (a tuple of levels) when there are some."""
+    if quantiles is not None:
+        return quantiles_in_units(owner, raw, windows)[..., quantiles.index(0.5)]
+    return owner.target_scaler_.inverse_transform(raw) + level_of(owner, windows)
