@@ -16,8 +16,6 @@ whose template methods it never calls.
 from __future__ import annotations
 
 import contextlib
-import copy
-import functools
 import math
 from collections import defaultdict
 
@@ -26,14 +24,22 @@ import numpy as np
 from sklearn.base import RegressorMixin
 
 from . import _feed, _networks, _numpy_bridge
+from ._atomic_fit import all_or_nothing
 from ._inputs import (
     TargetScaler,
     positive_weights,
     validate_windows,
     validate_windows_and_target,
+    window_regressor_tags,
 )
 from ._known_future import check_forecast_steps
-from ._levels import fit_level, level_of, past_of, spread_of
+from ._levels import (
+    change_of,
+    fit_level,
+    in_units,
+    past_of,
+    quantiles_in_units,
+)
 from ._params import check_fit_params, check_param_names, seed_of
 from ._quantiles import PinballLoss, check_quantiles
 from ._scikeras import SciKerasAdapter, metric_name
@@ -47,7 +53,7 @@ from ._validation import (
     check_is_fitted,
     int_at_least,
 )
-from ._versions import VersionedPickleMixin, current_versions
+from ._versions import VersionedPickleMixin
 from ._windows import Windows
 
 __all__ = ["NUMPY_PREDICT_MAX_SAMPLES", "SequenceRegressorBase"]
@@ -62,48 +68,6 @@ class _EpochCount(keras.callbacks.EarlyStopping):
 
     def __init__(self, patience):
         super().__init__(monitor="val_loss", patience=patience)
-
-
-def all_or_nothing(method):
-    """Run a training method so that it completes or changes nothing.
-
-    If training stops early (a KeyboardInterrupt, an error), the estimator is
-    put back as it was before the call: unfitted, or its previous fit intact,
-    weights and optimizer state included. On success the versions of the
-    packages that fitted it are recorded in ``versions_``.
-    """
-
-    @functools.wraps(method)
-    def run(self, *args, **kwargs):
-        before = dict(vars(self))
-        history = copy.deepcopy(before.get("history_"))
-        model = before.get("model_")
-        weights = optimizer = None
-        if model is not None:  # warm training changes the network in place
-            weights = model.get_weights()
-            if getattr(model, "optimizer", None) is not None:
-                optimizer = [
-                    keras.ops.convert_to_numpy(v) for v in model.optimizer.variables
-                ]
-        try:
-            result = method(self, *args, **kwargs)
-        except BaseException:
-            vars(self).clear()
-            vars(self).update(before)
-            if history is not None:
-                self.history_ = history
-            if model is not None:
-                model.set_weights(weights)
-                if optimizer is not None:
-                    for variable, value in zip(
-                        model.optimizer.variables, optimizer, strict=False
-                    ):
-                        variable.assign(value)
-            raise
-        self.versions_ = current_versions()
-        return result
-
-    return run
 
 
 class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapter):
@@ -271,9 +235,9 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         """
         check_fit_params(self)
         warm = bool(self.warm_start and self.initialized_)
-        windows, y = validate_windows_and_target(self, X, y, reset=not warm)
-        n_windows = len(windows)
-        windows, y, sample_weight = positive_weights(self, sample_weight, windows, y)
+        windows, y, sample_weight, n_windows = self._training_data(
+            X, y, sample_weight, warm=warm
+        )
         epochs = kwargs.pop("epochs", getattr(self, "fit__epochs", self.epochs))
         initial_epoch = kwargs.pop("initial_epoch", 0)
         callbacks = list(kwargs.pop("callbacks", None) or ())  # this fit only
@@ -304,6 +268,14 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         self.history_ = history
         self.best_epoch_ = best_epoch
         return self
+
+    def _training_data(self, X, y, sample_weight, *, warm):
+        """Checked windows, targets and weights to train on (the windows of
+        positive weight), and the number of windows given."""
+        windows, y = validate_windows_and_target(self, X, y, reset=not warm)
+        n_windows = len(windows)
+        windows, y, sample_weight = positive_weights(self, sample_weight, windows, y)
+        return windows, y, sample_weight, n_windows
 
     def _early_stopping_holdout(self, n_windows, warm):
         """The fraction held out to choose the epoch count, or None."""
@@ -353,9 +325,9 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         """
         check_fit_params(self)
         warm = self.initialized_
-        windows, y = validate_windows_and_target(self, X, y, reset=not warm)
-        n_windows = len(windows)
-        windows, y, sample_weight = positive_weights(self, sample_weight, windows, y)
+        windows, y, sample_weight, n_windows = self._training_data(
+            X, y, sample_weight, warm=warm
+        )
         kwargs.pop("epochs", None)
         callbacks = list(kwargs.pop("callbacks", None) or ())  # this call only
         with _feed.quiet_retracing():
@@ -433,7 +405,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
                 train_steps=budget, batches_per_epoch=math.ceil(n_train / batch_size)
             )
         # The change from the last value (in the window's spread), if asked.
-        y = (y - level_of(self, windows)) / spread_of(self, windows)
+        y = change_of(self, windows, y)
         if not warm:
             # Scaled by the windows trained on: the held-out ones stay unseen.
             weights = None if sample_weight is None else sample_weight[:n_train]
@@ -483,7 +455,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         with y scaled as the training targets are."""
         X, y, *weight = validation_data
         windows, y = validate_windows_and_target(self, X, y, reset=False)
-        y = (y - level_of(self, windows)) / spread_of(self, windows)
+        y = change_of(self, windows, y)
         arrays = (self.target_scaler_.transform(y), *weight)
         return _feed.window_dataset(windows, *arrays, batch_size=batch_size)
 
@@ -510,13 +482,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         """
         check_is_fitted(self)
         windows = validate_windows(self, X, reset=False)
-        raw = self._forward(windows)
-        levels = self._quantile_levels()
-        if levels is not None:
-            quantiles = self._quantiles_in_units(raw, windows)
-            return quantiles[..., levels.index(0.5)]
-        change = self.target_scaler_.inverse_transform(raw)
-        return change * spread_of(self, windows) + level_of(self, windows)
+        return in_units(self, self._forward(windows), windows, self._quantile_levels())
 
     def predict_quantiles(self, X):
         """Predict the quantiles of the target of each window.
@@ -546,22 +512,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
                 f"refit, or wrap it in sklstm.ConformalForecaster for intervals."
             )
         windows = validate_windows(self, X, reset=False)
-        return self._quantiles_in_units(self._forward(windows), windows)
-
-    def _quantiles_in_units(self, raw, windows):
-        """Scaled quantiles ``(n, n_outputs, n_quantiles)`` in the units of y:
-        unscaled, plus the level (the quantiles of the change, moved)."""
-        scaler = self.target_scaler_
-        quantiles = np.asarray(raw, dtype=np.float64)
-        quantiles = quantiles * scaler.scale_[:, None] + scaler.mean_[:, None]
-        spread = np.asarray(spread_of(self, windows), dtype=np.float64)
-        if spread.ndim:
-            quantiles = quantiles * spread.reshape(len(spread), -1, 1)
-        level = np.asarray(level_of(self, windows), dtype=np.float64)
-        quantiles = (
-            quantiles + level.reshape(len(level), -1, 1) if level.ndim else quantiles
-        )
-        return quantiles[:, 0, :] if self.y_ndim_ == 1 else quantiles
+        return quantiles_in_units(self, self._forward(windows), windows)
 
     def _forward(self, windows: Windows):
         """The network's raw (scaled) output for ``windows``."""
@@ -612,12 +563,6 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         return _numpy_bridge.gate_activations(self.model_, windows.to_array())
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.three_d_array = True
-        tags.input_tags.allow_nan = True
-        tags.target_tags.required = True
-        tags.target_tags.single_output = True
-        tags.target_tags.multi_output = True
-        tags.regressor_tags.poor_score = True
+        tags = window_regressor_tags(super().__sklearn_tags__())
         tags.non_deterministic = self.random_state is None
         return tags

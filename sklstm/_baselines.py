@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from ._inputs import never_observed_message
+from ._inputs import never_observed_message, window_regressor_tags
 from ._validation import (
     StrOptions,
     _fit_context,
@@ -408,14 +408,7 @@ class NaiveRegressor(VersionedPickleMixin, RegressorMixin, BaseEstimator):
         return forecast, fallback
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.three_d_array = True
-        tags.input_tags.allow_nan = True
-        tags.target_tags.required = True
-        tags.target_tags.single_output = True
-        tags.target_tags.multi_output = True
-        tags.regressor_tags.poor_score = True
-        return tags
+        return window_regressor_tags(super().__sklearn_tags__())
 
 
 def _check_ndim(owner, X):

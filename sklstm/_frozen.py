@@ -23,7 +23,7 @@ from . import gates
 from ._activations import _ACTIVATIONS
 from ._inputs import validate_windows
 from ._known_future import future_inputs, future_term
-from ._levels import level_of
+from ._levels import in_units, quantiles_in_units
 from ._validation import check_is_fitted, is_int
 
 __all__ = ["NETWORK_ARGS", "FrozenRegressor", "NumpyNetwork"]
@@ -454,11 +454,7 @@ class FrozenRegressor(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         windows = validate_windows(self, X, reset=False)
         raw = self.network_.forward(windows.to_array())
-        levels = self.network_.args["quantiles"]
-        if levels is not None:
-            quantiles = self._quantiles_in_units(raw, windows)
-            return quantiles[..., levels.index(0.5)]
-        return self.target_scaler_.inverse_transform(raw) + level_of(self, windows)
+        return in_units(self, raw, windows, self.network_.args["quantiles"])
 
     def predict_quantiles(self, X):
         """Predict the quantiles of the target of each window, with NumPy.
@@ -485,23 +481,8 @@ class FrozenRegressor(RegressorMixin, BaseEstimator):
                 f"quantiles) has no quantiles to predict."
             )
         windows = validate_windows(self, X, reset=False)
-        return self._quantiles_in_units(
-            self.network_.forward(windows.to_array()), windows
-        )
-
-    # This mirrors SequenceRegressorBase._quantiles_in_units (sklstm/_base.py),
-    # which needs Keras to import; tests/test_persistence.py checks that both
-    # give the same predictions. The level is the base's own (sklstm/_levels.py).
-
-    def _quantiles_in_units(self, raw, windows):
-        scaler = self.target_scaler_
-        quantiles = np.asarray(raw, dtype=np.float64)
-        quantiles = quantiles * scaler.scale_[:, None] + scaler.mean_[:, None]
-        level = np.asarray(level_of(self, windows), dtype=np.float64)
-        quantiles = (
-            quantiles + level.reshape(len(level), -1, 1) if level.ndim else quantiles
-        )
-        return quantiles[:, 0, :] if self.y_ndim_ == 1 else quantiles
+        raw = self.network_.forward(windows.to_array())
+        return quantiles_in_units(self, raw, windows)
 
     def thaw(self):
         """The trainable regressor, with Keras: the network rebuilt from its weights.

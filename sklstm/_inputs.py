@@ -4,6 +4,7 @@
 :class:`~sklstm._windows.Windows` value over float32 rows, which training and
 prediction then consume without going back to 3-D arrays;
 :func:`validate_target` checks ``y``; :class:`TargetScaler` standardises it.
+:func:`window_regressor_tags` sets the scikit-learn tags that say so.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -23,6 +24,7 @@ __all__ = [
     "validate_target",
     "validate_windows",
     "validate_windows_and_target",
+    "window_regressor_tags",
 ]
 
 
@@ -246,3 +248,15 @@ def positive_weights(owner, sample_weight, windows, y):
         )
     kept = sample_weight != 0
     return windows.take(kept), y[kept], sample_weight[kept]
+
+
+def window_regressor_tags(tags):
+    """``tags`` of a regressor of windows, set: 3-D ``X`` holding NaN (masked
+    steps), a required 1-D or 2-D ``y``, and ``poor_score``."""
+    tags.input_tags.three_d_array = True
+    tags.input_tags.allow_nan = True
+    tags.target_tags.required = True
+    tags.target_tags.single_output = True
+    tags.target_tags.multi_output = True
+    tags.regressor_tags.poor_score = True
+    return tags

@@ -198,6 +198,12 @@ def _quantile_inputs(name, y_true, y_quantiles, quantiles):
     return y[:, :, None], q.reshape(n, y.shape[1], levels.size), levels
 
 
+def _mean_pinball(y, q, levels):
+    """Pinball loss of each step and level, averaged over the samples."""
+    error = y - q
+    return np.maximum(levels * error, (levels - 1.0) * error).mean(axis=0)
+
+
 def pinball_loss(y_true, y_quantiles, *, quantiles, multioutput="uniform_average"):
     """Pinball (quantile) loss of each quantile forecast (lower is better).
 
@@ -234,8 +240,7 @@ def pinball_loss(y_true, y_quantiles, *, quantiles, multioutput="uniform_average
     array([0.15, 0.05])
     """
     y, q, levels = _quantile_inputs("pinball_loss", y_true, y_quantiles, quantiles)
-    error = y - q
-    loss = np.maximum(levels * error, (levels - 1.0) * error).mean(axis=0)
+    loss = _mean_pinball(y, q, levels)
     if np.ndim(y_true) == 1:
         loss = loss[0]
     return _average("pinball_loss", loss, multioutput)
@@ -288,8 +293,7 @@ def crps_from_quantiles(
     y, q, levels = _quantile_inputs(
         "crps_from_quantiles", y_true, y_quantiles, quantiles
     )
-    error = y - q
-    loss = np.maximum(levels * error, (levels - 1.0) * error).mean(axis=0)
+    loss = _mean_pinball(y, q, levels)
     return _average("crps_from_quantiles", 2.0 * loss.mean(axis=-1), multioutput)
 
 

@@ -5,7 +5,10 @@ from the last observed value of the target's own history. :func:`fit_level`
 finds that history among the windows' features (through
 :class:`~sklstm.NaiveRegressor`'s exact lag relation, whatever affine scaler
 precedes the windower); :func:`level_of` gives each window's last observed
-value in the units of ``y``, computed on the rows behind the windows.
+value in the units of ``y``, computed on the rows behind the windows;
+:func:`in_units` and :func:`quantiles_in_units` move the network's scaled
+output back to the units of ``y`` and add that level (for the Keras regressors
+and, without Keras, for :class:`~sklstm.FrozenRegressor` alike).
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -17,7 +20,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["fit_level", "level_of", "past_of", "spread_of"]
+__all__ = [
+    "change_of",
+    "fit_level",
+    "in_units",
+    "level_of",
+    "past_of",
+    "quantiles_in_units",
+    "spread_of",
+]
 
 
 def past_of(owner, windows):
@@ -130,6 +141,12 @@ def level_of(owner, windows):
     return out[:, 0] if owner.y_ndim_ == 1 else out
 
 
+def change_of(owner, windows, y):
+    """``y`` as the network learns it: its change from each window's level,
+    in units of the window's spread (both neutral without ``normalize``)."""
+    return (y - level_of(owner, windows)) / spread_of(owner, windows)
+
+
 def spread_of(owner, windows):
     """The scale of each window's change with ``normalize="window"``, else 1.
 
@@ -150,3 +167,29 @@ def spread_of(owner, windows):
     spread = np.abs(spread[:, np.newaxis] * level.unit_scale_)
     spread = np.where(np.isfinite(spread) & (spread > 0), spread, 1.0)
     return spread[:, 0] if owner.y_ndim_ == 1 else spread
+
+
+def quantiles_in_units(owner, raw, windows):
+    """Scaled quantiles ``(n, n_outputs, n_quantiles)`` in the units of y:
+    unscaled, times the window's spread and plus the level (the quantiles of
+    the change, moved)."""
+    scaler = owner.target_scaler_
+    quantiles = np.asarray(raw, dtype=np.float64)
+    quantiles = quantiles * scaler.scale_[:, None] + scaler.mean_[:, None]
+    spread = np.asarray(spread_of(owner, windows), dtype=np.float64)
+    if spread.ndim:
+        quantiles = quantiles * spread.reshape(len(spread), -1, 1)
+    level = np.asarray(level_of(owner, windows), dtype=np.float64)
+    quantiles = (
+        quantiles + level.reshape(len(level), -1, 1) if level.ndim else quantiles
+    )
+    return quantiles[:, 0, :] if owner.y_ndim_ == 1 else quantiles
+
+
+def in_units(owner, raw, windows, quantiles):
+    """The network's raw output as predictions in the units of y: the median
+    of the ``quantiles`` (a tuple of levels) when there are some."""
+    if quantiles is not None:
+        return quantiles_in_units(owner, raw, windows)[..., quantiles.index(0.5)]
+    change = owner.target_scaler_.inverse_transform(raw)
+    return change * spread_of(owner, windows) + level_of(owner, windows)

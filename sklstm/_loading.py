@@ -121,6 +121,13 @@ def _members(reader, node, where, keys):
     return [node[key] for key in keys]
 
 
+def _part(reader, data, where, keys):
+    """The members ``keys`` of ``data``, a part of a regressor that must be there."""
+    if not isinstance(data, dict):
+        raise ArchiveError(f"{reader.path}: {where} is missing.")
+    return _members(reader, data, where, keys)
+
+
 def _decode(reader, node, where, trainable):
     name = _node_type(reader, node, where)
     codec = SAFE_TYPES[name][2]
@@ -246,9 +253,7 @@ def _decode_regressor(reader, node, name, where, trainable):
 
 def _decode_scaler(reader, data, where):
     where = f"{where} target scaling"
-    if not isinstance(data, dict):
-        raise ArchiveError(f"{reader.path}: {where} is missing.")
-    standardize, y_ndim, mean, scale = _members(
+    standardize, y_ndim, mean, scale = _part(
         reader, data, where, ["standardize", "y_ndim", "mean", "scale"]
     )
     mean = reader.array(mean, f"{where} mean", kinds="f")
@@ -268,9 +273,7 @@ def _decode_scaler(reader, data, where):
 
 def _decode_network(reader, data, where):
     where = f"{where} network"
-    if not isinstance(data, dict):
-        raise ArchiveError(f"{reader.path}: {where} is missing.")
-    input_shape, n_outputs, args, layers = _members(
+    input_shape, n_outputs, args, layers = _part(
         reader, data, where, ["input_shape", "n_outputs", "args", "layers"]
     )
     args = reader.decode(args, f"{where} arguments")

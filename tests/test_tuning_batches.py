@@ -9,7 +9,6 @@ import warnings
 
 import numpy as np
 import pytest
-from numpy.testing import assert_array_equal
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.exceptions import FitFailedWarning
 
@@ -76,17 +75,6 @@ def _search(monkeypatch, executor, tuner, X, y, *, max_batch=None, **params):
         return search.fit(X, y)
 
 
-def _same(a, b):
-    assert a.keys() == b.keys()
-    for key in a:
-        if key.endswith(("fit_time", "score_time")):
-            continue
-        if key == "params" or key.startswith("param_"):
-            assert repr(list(a[key])) == repr(list(b[key])), key
-        else:
-            assert_array_equal(a[key], b[key], err_msg=key)
-
-
 @pytest.mark.parametrize(
     "tuner, params, batches",
     [
@@ -101,13 +89,13 @@ def _same(a, b):
     ],
 )
 def test_batches_reproduce_the_one_at_a_time_search(
-    tuner, params, batches, data, monkeypatch
+    tuner, params, batches, data, monkeypatch, assert_same_cv_results
 ):
     X, y = data
     serial = _search(monkeypatch, run_serially, tuner, X, y, max_batch=1, **params)
     executor = _ReversingExecutor()
     batched = _search(monkeypatch, executor, tuner, X, y, **params)
-    _same(batched.cv_results_, serial.cv_results_)
+    assert_same_cv_results(batched.cv_results_, serial.cv_results_)
     assert batched.best_params_ == serial.best_params_
     assert "FAILED" in batched.cv_results_["status"].tolist()
     trials_per_batch = [size // 2 for size in executor.sizes]
@@ -161,7 +149,9 @@ class _InterruptingExecutor:
 
 
 @pytest.mark.parametrize("tuner", ["random", "hyperband"])
-def test_an_interrupted_batch_resumes(tuner, data, monkeypatch, tmp_path):
+def test_an_interrupted_batch_resumes(
+    tuner, data, monkeypatch, tmp_path, assert_same_cv_results
+):
     X, y = data
     params = {"max_trials": 6} if tuner == "random" else {"max_epochs": 3}
     whole = _search(monkeypatch, run_serially, tuner, X, y, **params)
@@ -183,7 +173,7 @@ def test_an_interrupted_batch_resumes(tuner, data, monkeypatch, tmp_path):
         monkeypatch, run_serially, tuner, X, y, directory=str(directory), **params
     )
     assert _Scored.n_fits == 2 * (n_trials - 2)  # the two that ended are kept
-    _same(resumed.cv_results_, whole.cv_results_)
+    assert_same_cv_results(resumed.cv_results_, whole.cv_results_)
     assert resumed.best_params_ == whole.best_params_
     # Finished: fitting again runs nothing.
     _Scored.n_fits = 0

@@ -44,6 +44,20 @@ def _ridge_pipeline():
     return make_lstm_pipeline(4, Ridge(), fill_value=0.0)
 
 
+def _ridge_runner(X, y, executor, *, scorer=None):
+    """A TrialRunner of the Ridge pipeline on two time-ordered folds (scored
+    as Ridge is, unless ``scorer`` is given)."""
+    return TrialRunner(
+        _ridge_pipeline(),
+        X,
+        y,
+        cv=TimeSeriesSplit(2),
+        scorer=check_scoring(Ridge()) if scorer is None else scorer,
+        fit_params={},
+        executor=executor,
+    )
+
+
 class _RecordingExecutor:
     """An executor that records its batches and runs them last task first.
 
@@ -136,15 +150,7 @@ def test_tasks_pickle_and_run_the_same_after(data, monkeypatch):
 
 def test_fit_and_score_reports_a_failure_without_raising(data):
     X, y = data
-    runner = TrialRunner(
-        _ridge_pipeline(),
-        X,
-        y,
-        cv=TimeSeriesSplit(2),
-        scorer=check_scoring(Ridge()),
-        fit_params={},
-        executor=run_serially,
-    )
+    runner = _ridge_runner(X, y, run_serially)
     (task, _) = runner.tasks("7", {"regressor__alpha": -1.0})
     result = fit_and_score(task)
     assert isinstance(result, FitResult)
@@ -213,14 +219,8 @@ def test_folds_are_split_once_per_search(data):
 
 def test_a_non_finite_score_fails_the_trial(data):
     X, y = data
-    runner = TrialRunner(
-        _ridge_pipeline(),
-        X,
-        y,
-        cv=TimeSeriesSplit(2),
-        scorer=lambda estimator, X, y: float("nan"),
-        fit_params={},
-        executor=run_serially,
+    runner = _ridge_runner(
+        X, y, run_serially, scorer=lambda estimator, X, y: float("nan")
     )
     (record,) = runner.run([("0", {})])
     assert record == {
@@ -282,15 +282,7 @@ def test_stream_yields_each_trial_as_its_folds_come_back(data):
             done.append((task.trial_id, task.fold))
             yield fit_and_score(task)
 
-    runner = TrialRunner(
-        _ridge_pipeline(),
-        X,
-        y,
-        cv=TimeSeriesSplit(2),
-        scorer=check_scoring(Ridge()),
-        fit_params={},
-        executor=executor,
-    )
+    runner = _ridge_runner(X, y, executor)
     stream = runner.stream([("0", {}), ("1", {"regressor__alpha": 2.0})])
     trial_id, record = next(stream)
     assert trial_id == "0" and len(record["split_test_scores"]) == 2
@@ -318,15 +310,7 @@ def test_parallel_executor_runs_on_any_joblib_backend(data, monkeypatch):
             search = KerasTunerSearchCV(_ridge_pipeline(), space, **params).fit(X, y)
         _assert_same_results(search.cv_results_, serial.cv_results_)
     executor = ParallelExecutor(n_jobs=2)
-    runner = TrialRunner(
-        _ridge_pipeline(),
-        X,
-        y,
-        cv=TimeSeriesSplit(2),
-        scorer=check_scoring(Ridge()),
-        fit_params={},
-        executor=executor,
-    )
+    runner = _ridge_runner(X, y, executor)
     with joblib.parallel_backend("sklstm-test-no-stream", n_jobs=2):
         assert isinstance(executor(runner.tasks("0", {})), list)
     with joblib.parallel_backend("threading", n_jobs=2):

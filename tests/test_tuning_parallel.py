@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from joblib.externals.loky import get_reusable_executor
-from numpy.testing import assert_array_equal
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
@@ -84,18 +83,6 @@ def _lstm_search(**params):
     )
 
 
-def _assert_same_results(a, b):
-    """Equal ``cv_results_``, but for the times."""
-    assert a.keys() == b.keys()
-    for key in a:
-        if key.endswith(("fit_time", "score_time")):
-            continue
-        if key == "params" or key.startswith("param_"):
-            assert repr(list(a[key])) == repr(list(b[key])), key
-        else:
-            assert_array_equal(a[key], b[key], err_msg=key)
-
-
 def _threads_of_this_worker():
     """This worker's OMP_NUM_THREADS, cores and TensorFlow's intra-op pool."""
     import tensorflow as tf
@@ -119,12 +106,14 @@ def serial_lstm_search(data):
     return _lstm_search().fit(*data)
 
 
-def test_lstm_search_on_loky_is_the_serial_search(data, serial_lstm_search):
+def test_lstm_search_on_loky_is_the_serial_search(
+    data, serial_lstm_search, assert_same_cv_results
+):
     # Fresh workers: one that ran a fit of an earlier test has started
     # TensorFlow's runtime, whose pools can no longer be sized.
     get_reusable_executor().shutdown(wait=True)
     search = _lstm_search(n_jobs=2).fit(*data)
-    _assert_same_results(search.cv_results_, serial_lstm_search.cv_results_)
+    assert_same_cv_results(search.cv_results_, serial_lstm_search.cv_results_)
     assert search.best_params_ == serial_lstm_search.best_params_
     # loky reuses the workers that ran the fits.
     workers = joblib.Parallel(n_jobs=2)(
@@ -134,11 +123,11 @@ def test_lstm_search_on_loky_is_the_serial_search(data, serial_lstm_search):
 
 
 def test_lstm_search_on_dask_is_the_serial_search(
-    data, serial_lstm_search, dask_client
+    data, serial_lstm_search, dask_client, assert_same_cv_results
 ):
     with joblib.parallel_backend("dask"):
         search = _lstm_search().fit(*data)  # n_jobs=None: every Dask worker
-    _assert_same_results(search.cv_results_, serial_lstm_search.cv_results_)
+    assert_same_cv_results(search.cv_results_, serial_lstm_search.cv_results_)
     assert search.best_params_ == serial_lstm_search.best_params_
     _check_sized(dask_client.run(_threads_of_this_worker).values())
 
@@ -185,7 +174,7 @@ def ray_backend():
     ray.shutdown()
 
 
-def test_search_on_ray_is_the_serial_search(data, ray_backend):
+def test_search_on_ray_is_the_serial_search(data, ray_backend, assert_same_cv_results):
     search = KerasTunerSearchCV(
         make_lstm_pipeline(4, Ridge(), fill_value=0.0),
         {"windower__window": Int(2, 8), "regressor__alpha": Float(0.01, 10.0)},
@@ -198,4 +187,4 @@ def test_search_on_ray_is_the_serial_search(data, ray_backend):
     serial = search.fit(*data).cv_results_
     with joblib.parallel_backend("ray", n_jobs=2):
         on_ray = search.fit(*data).cv_results_
-    _assert_same_results(on_ray, serial)
+    assert_same_cv_results(on_ray, serial)
