@@ -16,7 +16,6 @@ and, without Keras, for :class:`~sklstm.FrozenRegressor` alike).
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -28,6 +27,7 @@ __all__ = [
     "past_of",
     "quantiles_in_units",
     "spread_of",
+    "window_spread",
 ]
 
 
@@ -77,20 +77,6 @@ def fit_level(owner, windows, y):
         return None
 
 
-@dataclass(frozen=True)
-class UnscaledLevel:
-    """The target's history found among the features in the units of ``y``.
-
-    The same attributes as the fitted :class:`~sklstm.NaiveRegressor` that
-    :func:`fit_level` returns otherwise: ``target_``, ``unit_scale_`` (ones)
-    and ``unit_offset_`` (zeros).
-    """
-
-    target_: int
-    unit_scale_: np.ndarray
-    unit_offset_: np.ndarray
-
-
 def _shared_values(last_steps, y):
     """The feature whose values ``y`` takes, when rows are not consecutive.
 
@@ -114,8 +100,11 @@ def _shared_values(last_steps, y):
             best, best_share = column, share
     if best is None:
         return None
-    n_outputs = y2d.shape[1]
-    return UnscaledLevel(best, np.ones(n_outputs), np.zeros(n_outputs))
+    from ._baselines import NaiveRegressor
+
+    # In the units of y already: no map to learn.
+    naive = NaiveRegressor("last", target=best, rescale=False)
+    return naive.fit(last_steps[:, np.newaxis, :], y)
 
 
 def level_of(owner, windows):
@@ -193,3 +182,24 @@ def in_units(owner, raw, windows, quantiles):
         return quantiles_in_units(owner, raw, windows)[..., quantiles.index(0.5)]
     change = owner.target_scaler_.inverse_transform(raw)
     return change * spread_of(owner, windows) + level_of(owner, windows)
+
+
+def window_spread(x, xp):
+    """Each window's standard deviation over its observed steps, per feature.
+
+    ``xp`` is :mod:`numpy` or :mod:`keras.ops`; a spread of 0 (or a window
+    with fewer than two observed steps) gives 1.
+    """
+    observed = xp.logical_not(xp.isnan(x))
+    filled = xp.where(observed, x, xp.zeros_like(x))
+    count = xp.sum(_as_float(xp, observed, x), axis=1)
+    count = xp.maximum(count, 1)
+    mean = xp.sum(filled, axis=1) / count
+    deviation = xp.where(observed, x - mean[:, None, :], xp.zeros_like(x))
+    spread = xp.sqrt(xp.sum(deviation * deviation, axis=1) / count)
+    return xp.where(spread > 0, spread, xp.ones_like(spread))
+
+
+def _as_float(xp, mask, like):
+    """A boolean mask as numbers of ``like``'s dtype (NumPy or Keras ops)."""
+    return xp.cast(mask, like.dtype) if hasattr(xp, "cast") else mask.astype(like.dtype)
