@@ -139,22 +139,19 @@ def change_of(owner, windows, y):
 def spread_of(owner, windows):
     """The scale of each window's change with ``normalize="window"``, else 1.
 
-    The standard deviation of the target's own history over the observed
-    steps of each window, in the units of ``y`` (one column per output); 1
-    where it is 0 or undefined. The network then learns the change from the
-    last value in units of the window's own spread, whatever the scale of
-    the series (ES-RNN's and reversible instance normalisation's idea).
+    The spread (:func:`window_spread`) of the target's own history over each
+    window, in the units of ``y`` (one column per output). The network then
+    learns the change from the last value in units of the window's own
+    spread, whatever the scale of the series (the idea of ES-RNN's
+    per-series level and of reversible instance normalisation).
     """
     level = getattr(owner, "level_", None)
     if level is None or getattr(owner, "normalize", None) != "window":
         return 1.0
     windows = past_of(owner, windows)
     history = windows.to_array()[:, :, level.target_].astype(np.float64)
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows
-        spread = np.nanstd(history, axis=1)
-    spread = np.abs(spread[:, np.newaxis] * level.unit_scale_)
-    spread = np.where(np.isfinite(spread) & (spread > 0), spread, 1.0)
+    in_units = history[:, :, np.newaxis] * level.unit_scale_ + level.unit_offset_
+    spread = window_spread(in_units, np)
     return spread[:, 0] if owner.y_ndim_ == 1 else spread
 
 
@@ -185,10 +182,13 @@ def in_units(owner, raw, windows, quantiles):
 
 
 def window_spread(x, xp):
-    """Each window's standard deviation over its observed steps, per feature.
+    """Each window's spread over its observed steps, per feature.
 
-    ``xp`` is :mod:`numpy` or :mod:`keras.ops`; a spread of 0 (or a window
-    with fewer than two observed steps) gives 1.
+    The standard deviation, but at least 1% of the mean absolute value (a
+    window that barely moves, or has one observed step, would otherwise
+    divide by almost nothing); 1 where both are 0. It scales with the
+    series: multiplying a window by ``a`` multiplies its spread by ``|a|``.
+    ``xp`` is :mod:`numpy` or :mod:`keras.ops`.
     """
     observed = xp.logical_not(xp.isnan(x))
     filled = xp.where(observed, x, xp.zeros_like(x))
@@ -197,6 +197,7 @@ def window_spread(x, xp):
     mean = xp.sum(filled, axis=1) / count
     deviation = xp.where(observed, x - mean[:, None, :], xp.zeros_like(x))
     spread = xp.sqrt(xp.sum(deviation * deviation, axis=1) / count)
+    spread = xp.maximum(spread, 0.01 * xp.sum(xp.abs(filled), axis=1) / count)
     return xp.where(spread > 0, spread, xp.ones_like(spread))
 
 
