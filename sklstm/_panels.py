@@ -315,6 +315,7 @@ class SeriesScaler(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         Returns
         -------
         feature_names_out : ndarray of str objects
+            ``series_id``, then the names of the scaled columns.
         """
         check_is_fitted(self)
         return np.asarray([self.series_id, *self.feature_names_in_], dtype=object)
