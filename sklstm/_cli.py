@@ -20,6 +20,7 @@ import pandas as pd
 
 from ._cli_input import (
     CLIError,
+    panel_frequency,
     read_csv,
     read_future,
     season_from_frequency,
@@ -249,21 +250,47 @@ def _save_plot(path, data, target, forecast, title):
     ax.figure.savefig(path, dpi=120, bbox_inches="tight")
 
 
-def _report(table, forecast, target):
+def _report(table, forecast, target, series_id=None):
     print()
-    print("Cross-validated error (mean over folds and steps ahead):")
+    if series_id is None:
+        print("Cross-validated error (mean over folds and steps ahead):")
+    else:
+        print(
+            "Cross-validated error (mean over folds, steps ahead and series; MAE "
+            "and RMSE in each series' units, so large series weigh most; MASE "
+            "scales each series by its own naive error):"
+        )
     print(table.round(3).to_string())
-    lstm, naive = table.loc["LSTM pipeline", "MAE"], table["MAE"].drop("LSTM pipeline")
+    metric = "MAE" if series_id is None else "MASE"  # a panel: every series alike
+    lstm = table.loc["LSTM pipeline", metric]
+    naive = table[metric].drop("LSTM pipeline")
     if (naive < lstm).any():
         best = naive.idxmin()
         print(
-            f"\nCaveat: the LSTM's cross-validated MAE ({lstm:.3f}) is worse than "
-            f"the {best} forecast's ({naive[best]:.3f}); prefer that baseline, "
+            f"\nCaveat: the LSTM's cross-validated {metric} ({lstm:.3f}) is worse "
+            f"than the {best} forecast's ({naive[best]:.3f}); prefer that baseline, "
             f"or try another --window or --model, before trusting this forecast."
         )
     print()
-    print(f"Forecast of {target}:")
-    print(forecast.round(2).to_string())
+    _print_forecast(forecast, target, series_id)
+
+
+def _print_forecast(forecast, target, series_id):
+    if series_id is None:
+        print(f"Forecast of {target}:")
+        print(forecast.round(2).to_string())
+    else:
+        print(f"Forecast of {target}, per {series_id}:")
+        values = [c for c in ("forecast", "lower", "upper") if c in forecast]
+        print(forecast.round(dict.fromkeys(values, 2)).to_string(index=False))
+
+
+def _write_forecast(forecast, path, index_label, series_id):
+    if series_id is None:
+        forecast.rename_axis(index_label).to_csv(path)
+    else:  # the long table: series id, target_time, forecast
+        forecast.to_csv(path, index=False)
+    print(f"\nForecast written to {path}")
 
 
 def _demo(args):
@@ -297,9 +324,12 @@ def _forecast(args):
             "forecast's target times; name those columns with --known-future "
             "COL[,COL...]"
         )
+    series_id = args.series_id
+    if series_id is not None:
+        _check_panel_options(args)
     log = _quiet if args.quiet else _log
     data = read_csv(args)
-    log(f"{args.csv}: {len(data)} rows, features {list(data.columns)}")
+    _log_data(log, args, data)
     future = None
     if args.known_future:
         horizons = range(1, args.horizon + 1)
@@ -308,7 +338,10 @@ def _forecast(args):
         log(f"{args.future}: {', '.join(args.known_future)} at the forecast dates")
     period = args.season
     if period is None:
-        period = season_from_frequency(getattr(data.index, "freq", None))
+        freq = getattr(data.index, "freq", None)
+        if series_id is not None:
+            freq = panel_frequency(data, series_id)
+        period = season_from_frequency(freq)
         if period is None:
             warn(
                 "no --season given and none follows from the dates: the "
@@ -316,19 +349,26 @@ def _forecast(args):
             )
         else:
             log(f"season: {period} rows per cycle (from the dates' frequency)")
-    table, forecast, pipe = run_forecast(
-        data, args.target, window=args.window, horizon=args.horizon,
-        model=args.model, period=period, splits=args.splits, fast=args.fast,
-        log=log, interval=args.interval, known_future=args.known_future,
-        future=future,
+    options = dict(
+        window=args.window, horizon=args.horizon, model=args.model,
+        period=period, splits=args.splits, fast=args.fast, log=log,
+        known_future=args.known_future, future=future,
     )  # fmt: skip
-    _report(table, forecast, args.target)
+    if series_id is None:
+        table, forecast, pipe = run_forecast(
+            data, args.target, interval=args.interval, **options
+        )
+    else:
+        from ._cli_panel import run_panel_forecast
+
+        table, forecast, pipe = run_panel_forecast(
+            data, args.target, series_id, **options
+        )
+    _report(table, forecast, args.target, series_id)
     if args.output:
-        forecast.rename_axis(args.date_column or "step").to_csv(args.output)
-        print(f"\nForecast written to {args.output}")
+        _write_forecast(forecast, args.output, args.date_column or "step", series_id)
     if args.plot:
-        _save_plot(args.plot, data, args.target, forecast, f"{args.target}: forecast")
-        print(f"Plot written to {args.plot}")
+        _plot(args, data, forecast, series_id)
     if args.save:
         _save_model(pipe, args.save)
     return 0
@@ -336,6 +376,49 @@ def _forecast(args):
 
 #: Extensions of --save that ask for a pickle (joblib) rather than the safe format.
 _PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib")
+
+
+def _log_data(log, args, data):
+    if args.series_id is None:
+        log(f"{args.csv}: {len(data)} rows, features {list(data.columns)}")
+        return
+    keys = pd.unique(data[args.series_id])
+    shown = ", ".join(map(repr, keys[:5])) + (", ..." if len(keys) > 5 else "")
+    features = [c for c in data.columns if c != args.series_id]
+    log(
+        f"{args.csv}: {len(data)} rows of {len(keys)} series ({shown}), "
+        f"features {features}"
+    )
+
+
+def _check_panel_options(args):
+    """Options that do not apply to a panel, refused before any training."""
+    if args.interval is not None:
+        raise CLIError(
+            "--interval does not apply with --series-id yet: conformal "
+            "intervals would be calibrated on errors pooled over all series in "
+            "the target's units, so a series ten times larger would get the "
+            "same width"
+        )
+    if args.save and not args.save.lower().endswith(_PICKLE_SUFFIXES):
+        raise CLIError(
+            f"--save {args.save}: the safe format cannot store an LSTM trained "
+            f"on a panel yet (its per-window normalisation: sklstm.save refuses "
+            f"the network argument 'scaled' and the level "
+            f"sklstm._levels.UnscaledLevel); save with a path ending in .pkl or "
+            f".joblib (a pickle: load only files you trust)"
+        )
+
+
+def _plot(args, data, forecast, series_id):
+    title = f"{args.target}: forecast"
+    if series_id is None:
+        _save_plot(args.plot, data, args.target, forecast, title)
+    else:
+        from ._cli_panel import save_panel_plot
+
+        save_panel_plot(args.plot, data, args.target, series_id, forecast, title)
+    print(f"Plot written to {args.plot}")
 
 
 def _save_model(pipe, path):
@@ -362,7 +445,7 @@ def _save_model(pipe, path):
 
 def _forecast_from_model(args):
     """Forecast with a saved model, without training: the --model-file path."""
-    from ._forecasting import _known_future_of, forecast
+    from ._forecasting import _known_future_of, _series_id_of, forecast
     from ._loading import load
 
     if args.save:
@@ -370,9 +453,12 @@ def _forecast_from_model(args):
     log = _quiet if args.quiet else _log
     if not os.path.isfile(args.model_file):
         raise CLIError(f"no such model file: {args.model_file}")
-    data = read_csv(args)
-    log(f"{args.csv}: {len(data)} rows, features {list(data.columns)}")
     pipe = load(args.model_file)
+    series_id = _series_id_of(pipe)
+    if series_id != args.series_id:
+        raise CLIError(_series_id_mismatch(args, series_id))
+    data = read_csv(args)
+    _log_data(log, args, data)
     log(f"{args.model_file}: {_describe_model(pipe)}")
     conformal = hasattr(pipe, "predict_interval")
     if args.interval is not None and not conformal:
@@ -393,19 +479,35 @@ def _forecast_from_model(args):
     if conformal:  # the coverage it was calibrated for, unless asked otherwise
         coverage = args.interval if args.interval is not None else pipe.coverage
         prediction = forecast(pipe, data, coverage=coverage, future=future)
-        prediction.columns = [f"{args.target}_forecast", "lower", "upper"]
+        if series_id is None:
+            prediction.columns = [f"{args.target}_forecast", "lower", "upper"]
     else:
         prediction = forecast(pipe, data, future=future)
-        prediction = prediction.rename(f"{args.target}_forecast")
-    print(f"Forecast of {args.target}:")
-    print(prediction.round(2).to_string())
+        if series_id is None:
+            prediction = prediction.rename(f"{args.target}_forecast")
+    _print_forecast(prediction, args.target, series_id)
     if args.output:
-        prediction.rename_axis(args.date_column or "step").to_csv(args.output)
-        print(f"\nForecast written to {args.output}")
+        index_label = args.date_column or "step"
+        _write_forecast(prediction, args.output, index_label, series_id)
     if args.plot:
-        _save_plot(args.plot, data, args.target, prediction, f"{args.target}: forecast")
-        print(f"Plot written to {args.plot}")
+        _plot(args, data, prediction, series_id)
     return 0
+
+
+def _series_id_mismatch(args, series_id):
+    if args.series_id is None:
+        return (
+            f"{args.model_file} was trained on a panel: name its series id "
+            f"column with --series-id {series_id}"
+        )
+    if series_id is None:
+        return (
+            f"--series-id does not apply: {args.model_file} was trained on one series"
+        )
+    return (
+        f"--series-id {args.series_id}: {args.model_file} was trained on a "
+        f"panel whose series id column is {series_id!r}"
+    )
 
 
 def _describe_model(pipe):
@@ -533,6 +635,16 @@ def _parser():
         "the --date-column; a missing, duplicated or extra date, or an empty "
         "value, is an error. With --model-file: the values the saved model "
         "reads, if trained with --known-future",
+    )
+    forecast.add_argument(
+        "--series-id",
+        metavar="COL",
+        help="column naming the series of each row, for a CSV of several "
+        "series stacked in one long table (a panel; needs --date-column): one "
+        "network is trained on all series, cross-validated at common cutoff "
+        "dates, and each series is forecast; the output is a long table "
+        "(COL, target_time, forecast), --future carries COL too, and --plot "
+        "shows the first 6 series",
     )
     forecast.add_argument("--output", help="write the forecast to this CSV file")
     forecast.add_argument(
