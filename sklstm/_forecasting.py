@@ -460,7 +460,11 @@ def forecast(
         for a DatetimeIndex with a (given or inferred) frequency, integer
         positions after the last label for an integer index, else positions
         counted from the start of ``history``. With ``coverage``, a DataFrame
-        with the forecast's column and ``lower`` and ``upper``. With
+        with the forecast's column and ``lower`` and ``upper``. For a quantile
+        regressor (``quantiles=`` on an sklstm regressor), a DataFrame with the
+        forecast (the median) and one column per quantile, ``q0.05``,
+        ``q0.5``, ... For a panel, one long table: the series id,
+        ``target_time``, ``forecast`` and the other columns. With
         ``origins``, one long DataFrame: ``origin``, ``step``,
         ``target_time``, ``forecast`` (and ``lower``, ``upper``).
 
@@ -571,6 +575,17 @@ def _forecast_one(estimator, history, *, steps, horizons, coverage, future):
         if name is None and rows.shape[1] == 1:
             name = rows.columns[0]
         point = pd.Series(values, index=index, name=name)
+        from ._conformal import predict_quantiles, quantile_levels  # a cycle
+
+        levels = quantile_levels(estimator)
+        if coverage is None and levels is not None:
+            # A quantile regressor: its quantiles beside the median.
+            quantiles = predict_quantiles(estimator, rows.iloc[-window:])
+            quantiles = np.asarray(quantiles, dtype=np.float64)[-1]
+            table = point.to_frame("forecast" if name is None else name)
+            for k, level in enumerate(levels):
+                table[f"q{level:g}"] = quantiles.reshape(-1, len(levels))[:, k]
+            return table
         if coverage is None:
             return point
         bounds = estimator.predict_interval(rows.iloc[-window:], coverage=coverage)

@@ -23,7 +23,7 @@ from . import gates
 from ._activations import _ACTIVATIONS
 from ._inputs import validate_windows
 from ._known_future import future_inputs, future_term
-from ._levels import in_units, quantiles_in_units
+from ._levels import in_units, quantiles_in_units, window_spread
 from ._validation import check_is_fitted, is_int
 
 __all__ = ["NETWORK_ARGS", "FrozenRegressor", "NumpyNetwork"]
@@ -49,6 +49,7 @@ NETWORK_ARGS = {
     "use_bias": True,
     "unit_forget_bias": True,
     "future_steps": 0,
+    "scaled": False,
 }
 
 _GATES = {"lstm": 4, "gru": 3}
@@ -90,6 +91,7 @@ def network_args(args):
         "bidirectional",
         "mask_missing",
         "relative",
+        "scaled",
         "reset_after",
         "use_bias",
     ):
@@ -199,6 +201,11 @@ def check_layers(input_shape, n_outputs, args, layers):
                 )
 
 
+def window_spread_np(x):
+    """Each window's spread per feature (:func:`sklstm._levels.window_spread`)."""
+    return window_spread(x, np)
+
+
 def last_observed(x):
     """Each window's last step with no NaN, per feature (zeros if none).
 
@@ -284,8 +291,11 @@ class NumpyNetwork:
         n_future = args["future_steps"]
         if n_future:  # the forecast steps, read beside the state (PastSteps...)
             X, future = X[:, :-n_future], X[:, -n_future:]
-            future = future_inputs(X, future, args["relative"], last_observed)
+            spread = window_spread_np if args.get("scaled") else None
+            future = future_inputs(X, future, args["relative"], last_observed, spread)
         x = X - last_observed(X)[:, None, :] if args["relative"] else X
+        if args["relative"] and args.get("scaled"):
+            x = x / window_spread_np(X)[:, None, :]
         mask = None
         if args["mask_missing"]:
             missing = np.isnan(x)
@@ -483,6 +493,11 @@ class FrozenRegressor(RegressorMixin, BaseEstimator):
         windows = validate_windows(self, X, reset=False)
         raw = self.network_.forward(windows.to_array())
         return quantiles_in_units(self, raw, windows)
+
+    @property
+    def normalize(self):
+        """The ``normalize`` of the regressor it was saved from."""
+        return (self.params or {}).get("normalize")
 
     def thaw(self):
         """The trainable regressor, with Keras: the network rebuilt from its weights.

@@ -16,7 +16,6 @@ and, without Keras, for :class:`~sklstm.FrozenRegressor` alike).
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -28,6 +27,7 @@ __all__ = [
     "past_of",
     "quantiles_in_units",
     "spread_of",
+    "window_spread",
 ]
 
 
@@ -77,20 +77,6 @@ def fit_level(owner, windows, y):
         return None
 
 
-@dataclass(frozen=True)
-class UnscaledLevel:
-    """The target's history found among the features in the units of ``y``.
-
-    The same attributes as the fitted :class:`~sklstm.NaiveRegressor` that
-    :func:`fit_level` returns otherwise: ``target_``, ``unit_scale_`` (ones)
-    and ``unit_offset_`` (zeros).
-    """
-
-    target_: int
-    unit_scale_: np.ndarray
-    unit_offset_: np.ndarray
-
-
 def _shared_values(last_steps, y):
     """The feature whose values ``y`` takes, when rows are not consecutive.
 
@@ -114,8 +100,11 @@ def _shared_values(last_steps, y):
             best, best_share = column, share
     if best is None:
         return None
-    n_outputs = y2d.shape[1]
-    return UnscaledLevel(best, np.ones(n_outputs), np.zeros(n_outputs))
+    from ._baselines import NaiveRegressor
+
+    # In the units of y already: no map to learn.
+    naive = NaiveRegressor("last", target=best, rescale=False)
+    return naive.fit(last_steps[:, np.newaxis, :], y)
 
 
 def level_of(owner, windows):
@@ -150,22 +139,19 @@ def change_of(owner, windows, y):
 def spread_of(owner, windows):
     """The scale of each window's change with ``normalize="window"``, else 1.
 
-    The standard deviation of the target's own history over the observed
-    steps of each window, in the units of ``y`` (one column per output); 1
-    where it is 0 or undefined. The network then learns the change from the
-    last value in units of the window's own spread, whatever the scale of
-    the series (ES-RNN's and reversible instance normalisation's idea).
+    The spread (:func:`window_spread`) of the target's own history over each
+    window, in the units of ``y`` (one column per output). The network then
+    learns the change from the last value in units of the window's own
+    spread, whatever the scale of the series (the idea of ES-RNN's
+    per-series level and of reversible instance normalisation).
     """
     level = getattr(owner, "level_", None)
     if level is None or getattr(owner, "normalize", None) != "window":
         return 1.0
     windows = past_of(owner, windows)
     history = windows.to_array()[:, :, level.target_].astype(np.float64)
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows
-        spread = np.nanstd(history, axis=1)
-    spread = np.abs(spread[:, np.newaxis] * level.unit_scale_)
-    spread = np.where(np.isfinite(spread) & (spread > 0), spread, 1.0)
+    in_units = history[:, :, np.newaxis] * level.unit_scale_ + level.unit_offset_
+    spread = window_spread(in_units, np)
     return spread[:, 0] if owner.y_ndim_ == 1 else spread
 
 
@@ -193,3 +179,28 @@ def in_units(owner, raw, windows, quantiles):
         return quantiles_in_units(owner, raw, windows)[..., quantiles.index(0.5)]
     change = owner.target_scaler_.inverse_transform(raw)
     return change * spread_of(owner, windows) + level_of(owner, windows)
+
+
+def window_spread(x, xp):
+    """Each window's spread over its observed steps, per feature.
+
+    The standard deviation, but at least 1% of the mean absolute value (a
+    window that barely moves, or has one observed step, would otherwise
+    divide by almost nothing); 1 where both are 0. It scales with the
+    series: multiplying a window by ``a`` multiplies its spread by ``|a|``.
+    ``xp`` is :mod:`numpy` or :mod:`keras.ops`.
+    """
+    observed = xp.logical_not(xp.isnan(x))
+    filled = xp.where(observed, x, xp.zeros_like(x))
+    count = xp.sum(_as_float(xp, observed, x), axis=1)
+    count = xp.maximum(count, 1)
+    mean = xp.sum(filled, axis=1) / count
+    deviation = xp.where(observed, x - mean[:, None, :], xp.zeros_like(x))
+    spread = xp.sqrt(xp.sum(deviation * deviation, axis=1) / count)
+    spread = xp.maximum(spread, 0.01 * xp.sum(xp.abs(filled), axis=1) / count)
+    return xp.where(spread > 0, spread, xp.ones_like(spread))
+
+
+def _as_float(xp, mask, like):
+    """A boolean mask as numbers of ``like``'s dtype (NumPy or Keras ops)."""
+    return xp.cast(mask, like.dtype) if hasattr(xp, "cast") else mask.astype(like.dtype)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
+from ._levels import window_spread
 from ._quantiles import MonotoneQuantiles
 
 __all__ = [
@@ -87,22 +88,6 @@ def last_observed(x, xp):
     pick = xp.equal(position[None, :], last[:, None])  # one-hot, or none
     filled = xp.where(xp.isnan(x), xp.zeros_like(x), x)
     return xp.sum(xp.where(pick[:, :, None], filled, xp.zeros_like(x)), axis=1)
-
-
-def window_spread(x, xp):
-    """Each window's standard deviation over its observed steps, per feature.
-
-    ``xp`` is :mod:`numpy` or :mod:`keras.ops`; a spread of 0 (or a window
-    with fewer than two observed steps) gives 1.
-    """
-    observed = xp.logical_not(xp.isnan(x))
-    filled = xp.where(observed, x, xp.zeros_like(x))
-    count = xp.sum(xp.cast(observed, x.dtype) if xp is ops else observed, axis=1)
-    count = xp.maximum(count, 1)
-    mean = xp.sum(filled, axis=1) / count
-    deviation = xp.where(observed, x - mean[:, None, :], xp.zeros_like(x))
-    spread = xp.sqrt(xp.sum(deviation * deviation, axis=1) / count)
-    return xp.where(spread > 0, spread, xp.ones_like(spread))
 
 
 @keras.saving.register_keras_serializable(package="sklstm")

@@ -86,3 +86,22 @@ def test_forecast_from_several_origins_is_one_long_table(weather):
     assert table["target_time"].iloc[0] == origins[0] + pd.Timedelta(days=1)
     with pytest.raises(ValueError, match=re.escape("is not a label of the history")):
         forecast(pipe, weather, origins=["nope"])
+
+
+def test_forecast_of_a_quantile_regressor_has_its_quantile_columns():
+    from sklstm import LSTMRegressor
+
+    days = pd.date_range("2024-01-01", periods=120, freq="D")
+    series = pd.Series(np.sin(np.arange(120) / 5.0), index=days, name="y")
+    X, Y = make_supervised(series.to_frame(), horizon=range(1, 4))
+    regressor = LSTMRegressor(
+        units=4, epochs=2, quantiles=(0.1, 0.5, 0.9), random_state=0
+    )
+    pipe = make_lstm_pipeline(8, regressor).fit(X, Y)
+    out = forecast(pipe, series.to_frame())
+    assert list(out.columns) == ["y", "q0.1", "q0.5", "q0.9"]
+    assert out.index.equals(pd.date_range("2024-04-30", periods=3, freq="D"))
+    quantiles = pipe[-1].predict_quantiles(pipe[:-1].transform(series.to_frame()))
+    assert_allclose(out[["q0.1", "q0.5", "q0.9"]].to_numpy(), quantiles[-1])
+    assert_allclose(out["y"], out["q0.5"])
+    assert (out["q0.1"] <= out["q0.5"]).all() and (out["q0.5"] <= out["q0.9"]).all()
