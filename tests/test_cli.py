@@ -513,7 +513,7 @@ def test_cli_series_id_forecasts_each_series(capsys, panel_csv, tmp_path):
     import sklstm
 
     future = _panel_future(tmp_path / "future.csv")
-    out, plot, model = tmp_path / "f.csv", tmp_path / "f.png", tmp_path / "m.pkl"
+    out, plot, model = tmp_path / "f.csv", tmp_path / "f.png", tmp_path / "m.sklstm"
     argv = [
         "forecast", str(panel_csv), "--target", "sales", "--date-column", "date",
         "--series-id", "store", "--known-future", "promo", "--future", str(future),
@@ -532,16 +532,12 @@ def test_cli_series_id_forecasts_each_series(capsys, panel_csv, tmp_path):
     days = written["target_time"].dt.strftime("%Y-%m-%d")
     assert list(days) == ["2024-02-10", "2024-02-11"] * 3
     assert plot.stat().st_size > 1000
-    # The forecast is the saved pipeline's, read with the --future values.
-    pipe = joblib.load(model)
+    # The forecast is the saved pipeline's (safe format, loaded without
+    # Keras), read with the --future values.
+    pipe = sklstm.load(model)
     table = pd.read_csv(future, parse_dates=["date"]).set_index("date")
     expected = sklstm.forecast(pipe, _read_panel(panel_csv), future=table)
     assert_allclose(written["forecast"], expected["forecast"], rtol=1e-6)
-    # Why --save refuses a .sklstm path: the safe format does not store the
-    # panel LSTM's per-window normalisation yet (its network argument 'scaled',
-    # or without known-future columns, first its level_, an UnscaledLevel).
-    with pytest.raises(TypeError, match=r"sklstm.save cannot store .*\['scaled'\]"):
-        sklstm.save(pipe, tmp_path / "m.sklstm")
 
 
 @pytest.mark.parametrize(
@@ -571,13 +567,6 @@ def test_cli_series_id_forecasts_each_series(capsys, panel_csv, tmp_path):
         (
             ["--series-id", "store", "--interval", "0.9"],
             "--interval does not apply with --series-id yet",
-        ),
-        (
-            ["--series-id", "store", "--save", "m.sklstm"],
-            "--save m.sklstm: the safe format cannot store an LSTM trained on a "
-            "panel yet (its per-window normalisation: sklstm.save refuses the "
-            "network argument 'scaled' and the level sklstm._levels.UnscaledLevel"
-            "); save with a path ending in .pkl or .joblib",
         ),
         (
             ["--series-id", "store", "--known-future", "promo", "--future", "{no_id}"],
