@@ -10,7 +10,6 @@ status 2, never a traceback.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -18,8 +17,10 @@ import time
 
 import pandas as pd
 
+from ._cli_args import MODELS, build_parser
 from ._cli_input import (
     CLIError,
+    panel_frequency,
     read_csv,
     read_future,
     season_from_frequency,
@@ -27,12 +28,6 @@ from ._cli_input import (
 )
 
 __all__ = ["main"]
-
-MODELS = {
-    "lstm": "LSTMRegressor",
-    "stacked": "StackedLSTMRegressor",
-    "bilstm": "BiLSTMRegressor",
-}
 
 
 def _log(message):
@@ -249,21 +244,47 @@ def _save_plot(path, data, target, forecast, title):
     ax.figure.savefig(path, dpi=120, bbox_inches="tight")
 
 
-def _report(table, forecast, target):
+def _report(table, forecast, target, series_id=None):
     print()
-    print("Cross-validated error (mean over folds and steps ahead):")
+    if series_id is None:
+        print("Cross-validated error (mean over folds and steps ahead):")
+    else:
+        print(
+            "Cross-validated error (mean over folds, steps ahead and series; MAE "
+            "and RMSE in each series' units, so large series weigh most; MASE "
+            "scales each series by its own naive error):"
+        )
     print(table.round(3).to_string())
-    lstm, naive = table.loc["LSTM pipeline", "MAE"], table["MAE"].drop("LSTM pipeline")
+    metric = "MAE" if series_id is None else "MASE"  # a panel: every series alike
+    lstm = table.loc["LSTM pipeline", metric]
+    naive = table[metric].drop("LSTM pipeline")
     if (naive < lstm).any():
         best = naive.idxmin()
         print(
-            f"\nCaveat: the LSTM's cross-validated MAE ({lstm:.3f}) is worse than "
-            f"the {best} forecast's ({naive[best]:.3f}); prefer that baseline, "
+            f"\nCaveat: the LSTM's cross-validated {metric} ({lstm:.3f}) is worse "
+            f"than the {best} forecast's ({naive[best]:.3f}); prefer that baseline, "
             f"or try another --window or --model, before trusting this forecast."
         )
     print()
-    print(f"Forecast of {target}:")
-    print(forecast.round(2).to_string())
+    _print_forecast(forecast, target, series_id)
+
+
+def _print_forecast(forecast, target, series_id):
+    if series_id is None:
+        print(f"Forecast of {target}:")
+        print(forecast.round(2).to_string())
+    else:
+        print(f"Forecast of {target}, per {series_id}:")
+        values = [c for c in ("forecast", "lower", "upper") if c in forecast]
+        print(forecast.round(dict.fromkeys(values, 2)).to_string(index=False))
+
+
+def _write_forecast(forecast, path, index_label, series_id):
+    if series_id is None:
+        forecast.rename_axis(index_label).to_csv(path)
+    else:  # the long table: series id, target_time, forecast
+        forecast.to_csv(path, index=False)
+    print(f"\nForecast written to {path}")
 
 
 def _demo(args):
@@ -297,9 +318,12 @@ def _forecast(args):
             "forecast's target times; name those columns with --known-future "
             "COL[,COL...]"
         )
+    series_id = args.series_id
+    if series_id is not None:
+        _check_panel_options(args)
     log = _quiet if args.quiet else _log
     data = read_csv(args)
-    log(f"{args.csv}: {len(data)} rows, features {list(data.columns)}")
+    _log_data(log, args, data)
     future = None
     if args.known_future:
         horizons = range(1, args.horizon + 1)
@@ -308,7 +332,10 @@ def _forecast(args):
         log(f"{args.future}: {', '.join(args.known_future)} at the forecast dates")
     period = args.season
     if period is None:
-        period = season_from_frequency(getattr(data.index, "freq", None))
+        freq = getattr(data.index, "freq", None)
+        if series_id is not None:
+            freq = panel_frequency(data, series_id)
+        period = season_from_frequency(freq)
         if period is None:
             warn(
                 "no --season given and none follows from the dates: the "
@@ -316,19 +343,26 @@ def _forecast(args):
             )
         else:
             log(f"season: {period} rows per cycle (from the dates' frequency)")
-    table, forecast, pipe = run_forecast(
-        data, args.target, window=args.window, horizon=args.horizon,
-        model=args.model, period=period, splits=args.splits, fast=args.fast,
-        log=log, interval=args.interval, known_future=args.known_future,
-        future=future,
+    options = dict(
+        window=args.window, horizon=args.horizon, model=args.model,
+        period=period, splits=args.splits, fast=args.fast, log=log,
+        known_future=args.known_future, future=future,
     )  # fmt: skip
-    _report(table, forecast, args.target)
+    if series_id is None:
+        table, forecast, pipe = run_forecast(
+            data, args.target, interval=args.interval, **options
+        )
+    else:
+        from ._cli_panel import run_panel_forecast
+
+        table, forecast, pipe = run_panel_forecast(
+            data, args.target, series_id, **options
+        )
+    _report(table, forecast, args.target, series_id)
     if args.output:
-        forecast.rename_axis(args.date_column or "step").to_csv(args.output)
-        print(f"\nForecast written to {args.output}")
+        _write_forecast(forecast, args.output, args.date_column or "step", series_id)
     if args.plot:
-        _save_plot(args.plot, data, args.target, forecast, f"{args.target}: forecast")
-        print(f"Plot written to {args.plot}")
+        _plot(args, data, forecast, series_id)
     if args.save:
         _save_model(pipe, args.save)
     return 0
@@ -336,6 +370,41 @@ def _forecast(args):
 
 #: Extensions of --save that ask for a pickle (joblib) rather than the safe format.
 _PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib")
+
+
+def _log_data(log, args, data):
+    if args.series_id is None:
+        log(f"{args.csv}: {len(data)} rows, features {list(data.columns)}")
+        return
+    keys = pd.unique(data[args.series_id])
+    shown = ", ".join(map(repr, keys[:5])) + (", ..." if len(keys) > 5 else "")
+    features = [c for c in data.columns if c != args.series_id]
+    log(
+        f"{args.csv}: {len(data)} rows of {len(keys)} series ({shown}), "
+        f"features {features}"
+    )
+
+
+def _check_panel_options(args):
+    """Options that do not apply to a panel, refused before any training."""
+    if args.interval is not None:
+        raise CLIError(
+            "--interval does not apply with --series-id yet: conformal "
+            "intervals would be calibrated on errors pooled over all series in "
+            "the target's units, so a series ten times larger would get the "
+            "same width"
+        )
+
+
+def _plot(args, data, forecast, series_id):
+    title = f"{args.target}: forecast"
+    if series_id is None:
+        _save_plot(args.plot, data, args.target, forecast, title)
+    else:
+        from ._cli_panel import save_panel_plot
+
+        save_panel_plot(args.plot, data, args.target, series_id, forecast, title)
+    print(f"Plot written to {args.plot}")
 
 
 def _save_model(pipe, path):
@@ -362,7 +431,7 @@ def _save_model(pipe, path):
 
 def _forecast_from_model(args):
     """Forecast with a saved model, without training: the --model-file path."""
-    from ._forecasting import _known_future_of, forecast
+    from ._forecasting import _known_future_of, _series_id_of, forecast
     from ._loading import load
 
     if args.save:
@@ -370,9 +439,12 @@ def _forecast_from_model(args):
     log = _quiet if args.quiet else _log
     if not os.path.isfile(args.model_file):
         raise CLIError(f"no such model file: {args.model_file}")
-    data = read_csv(args)
-    log(f"{args.csv}: {len(data)} rows, features {list(data.columns)}")
     pipe = load(args.model_file)
+    series_id = _series_id_of(pipe)
+    if series_id != args.series_id:
+        raise CLIError(_series_id_mismatch(args, series_id))
+    data = read_csv(args)
+    _log_data(log, args, data)
     log(f"{args.model_file}: {_describe_model(pipe)}")
     conformal = hasattr(pipe, "predict_interval")
     if args.interval is not None and not conformal:
@@ -393,19 +465,35 @@ def _forecast_from_model(args):
     if conformal:  # the coverage it was calibrated for, unless asked otherwise
         coverage = args.interval if args.interval is not None else pipe.coverage
         prediction = forecast(pipe, data, coverage=coverage, future=future)
-        prediction.columns = [f"{args.target}_forecast", "lower", "upper"]
+        if series_id is None:
+            prediction.columns = [f"{args.target}_forecast", "lower", "upper"]
     else:
         prediction = forecast(pipe, data, future=future)
-        prediction = prediction.rename(f"{args.target}_forecast")
-    print(f"Forecast of {args.target}:")
-    print(prediction.round(2).to_string())
+        if series_id is None:
+            prediction = prediction.rename(f"{args.target}_forecast")
+    _print_forecast(prediction, args.target, series_id)
     if args.output:
-        prediction.rename_axis(args.date_column or "step").to_csv(args.output)
-        print(f"\nForecast written to {args.output}")
+        index_label = args.date_column or "step"
+        _write_forecast(prediction, args.output, index_label, series_id)
     if args.plot:
-        _save_plot(args.plot, data, args.target, prediction, f"{args.target}: forecast")
-        print(f"Plot written to {args.plot}")
+        _plot(args, data, prediction, series_id)
     return 0
+
+
+def _series_id_mismatch(args, series_id):
+    if args.series_id is None:
+        return (
+            f"{args.model_file} was trained on a panel: name its series id "
+            f"column with --series-id {series_id}"
+        )
+    if series_id is None:
+        return (
+            f"--series-id does not apply: {args.model_file} was trained on one series"
+        )
+    return (
+        f"--series-id {args.series_id}: {args.model_file} was trained on a "
+        f"panel whose series id column is {series_id!r}"
+    )
 
 
 def _describe_model(pipe):
@@ -422,155 +510,9 @@ def _describe_model(pipe):
     return " -> ".join(names)
 
 
-def _coverage(text):
-    try:
-        value = float(text)
-    except ValueError:
-        value = None
-    if value is None or not 0.0 < value < 1.0:
-        raise argparse.ArgumentTypeError(
-            f"expected a coverage strictly between 0 and 1, e.g. 0.9; got {text!r}"
-        )
-    return value
-
-
-def _column_list(text):
-    names = [name.strip() for name in text.split(",")]
-    if not all(names):
-        raise argparse.ArgumentTypeError(
-            f"expected column names separated by commas, e.g. temp,holiday; "
-            f"got {text!r}"
-        )
-    return names
-
-
-def _int_at_least(minimum):
-    def parse(text):
-        try:
-            value = int(text)
-        except ValueError:
-            value = None
-        if value is None or value < minimum:
-            raise argparse.ArgumentTypeError(
-                f"expected an integer >= {minimum}; got {text!r}"
-            )
-        return value
-
-    return parse
-
-
-def _parser():
-    parser = argparse.ArgumentParser(
-        prog="sklstm",
-        description="LSTM forecasting that behaves like scikit-learn.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    formatter = argparse.ArgumentDefaultsHelpFormatter
-    demo = sub.add_parser(
-        "demo",
-        help="forecast Seattle's weather (data bundled with sklstm)",
-        formatter_class=formatter,
-    )
-    forecast = sub.add_parser(
-        "forecast", help="forecast a column of a CSV file", formatter_class=formatter
-    )
-    forecast.add_argument("csv", help="CSV file, one row per time step")
-    forecast.add_argument("--target", required=True, help="column to forecast")
-    forecast.add_argument(
-        "--date-column",
-        help="column of dates: rows are sorted on it, duplicated dates and "
-        "missing rows are mended (with a warning), and the forecast is dated",
-    )
-    forecast.add_argument(
-        "--window",
-        type=_int_at_least(1),
-        default=24,
-        help="rows of history the network reads for each forecast",
-    )
-    forecast.add_argument(
-        "--horizon",
-        type=_int_at_least(1),
-        default=1,
-        help="steps ahead to forecast (one model output per step)",
-    )
-    forecast.add_argument(
-        "--season",
-        type=_int_at_least(1),
-        default=None,
-        help="rows per seasonal cycle, for the seasonal naive baseline; "
-        "by default from the dates' frequency (daily: 7, hourly: 24, "
-        "monthly: 12, ...)",
-    )
-    forecast.add_argument(
-        "--splits",
-        type=_int_at_least(2),
-        default=3,
-        help="time-ordered cross-validation folds",
-    )
-    forecast.add_argument(
-        "--interval",
-        type=_coverage,
-        default=None,
-        metavar="COVERAGE",
-        help="also give a conformal prediction interval of this coverage, e.g. "
-        "0.9: lower and upper columns in the output and a band in the plot",
-    )
-    forecast.add_argument(
-        "--known-future",
-        type=_column_list,
-        metavar="COL[,COL...]",
-        help="columns of the CSV known in advance (a holiday flag, a planned "
-        "promotion, a weather forecast): the network also reads their values "
-        "at each forecast step's target time, which --future gives for the "
-        "forecast; calendar columns can be made with sklstm.calendar_features "
-        "before writing the CSV",
-    )
-    forecast.add_argument(
-        "--future",
-        metavar="FILE",
-        help="CSV of the --known-future columns at the forecast's target times "
-        "(the --horizon dates after the CSV's last row, one row each), with "
-        "the --date-column; a missing, duplicated or extra date, or an empty "
-        "value, is an error. With --model-file: the values the saved model "
-        "reads, if trained with --known-future",
-    )
-    forecast.add_argument("--output", help="write the forecast to this CSV file")
-    forecast.add_argument(
-        "--save",
-        help="write the fitted pipeline in sklstm's safe format (e.g. "
-        "model.sklstm: plain data, loads without running code or TensorFlow); "
-        "a path ending in .pkl, .pickle or .joblib writes a joblib pickle",
-    )
-    forecast.add_argument(
-        "--model-file",
-        help="forecast with a model saved by --save (safe format) instead of "
-        "training one: no cross-validation, no TensorFlow (the training "
-        "options --window, --horizon, --model, --known-future, ... are not "
-        "used)",
-    )
-    forecast.add_argument("--plot", help="write a PNG plot of the forecast")
-    for command in (demo, forecast):
-        command.add_argument(
-            "--model",
-            choices=sorted(MODELS),
-            default="lstm",
-            help="network: one LSTM layer, stacked layers, or bidirectional",
-        )
-        command.add_argument(
-            "--fast", action="store_true", help="tiny network, few epochs (smoke test)"
-        )
-        command.add_argument(
-            "--quiet",
-            action="store_true",
-            help="print only the results and warnings (no progress)",
-        )
-    demo.add_argument("--plot", default="sklstm_demo.png", help="PNG plot path")
-    return parser
-
-
 def main(argv=None):
     """Run the command line; returns the exit status."""
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     try:
         return _demo(args) if args.command == "demo" else _forecast(args)

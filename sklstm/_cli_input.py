@@ -19,6 +19,7 @@ import pandas as pd
 
 __all__ = [
     "CLIError",
+    "panel_frequency",
     "read_csv",
     "read_future",
     "regular_dates",
@@ -66,18 +67,19 @@ def season_from_frequency(freq):
     return per_year // offset.n
 
 
-def regular_dates(data):
+def regular_dates(data, where=""):
     """Rows on a regular grid of dates: duplicates and gaps mended, with a warning.
 
     Duplicated dates keep their last row. When most dates are one step apart
     and a few rows are missing, the grid of that step is restored and the
     missing rows are filled by linear interpolation in time, so that the
     forecast carries the right dates and the seasonal naive stays aligned.
+    ``where`` starts each warning (e.g. ``"series 'a': "`` in a panel).
     """
     duplicated = data.index.duplicated(keep="last")
     if duplicated.any():
         warn(
-            f"{duplicated.sum()} duplicated date(s), e.g. "
+            f"{where}{duplicated.sum()} duplicated date(s), e.g. "
             f"{data.index[duplicated][0]}: kept the last row of each"
         )
         data = data[~duplicated]
@@ -91,15 +93,15 @@ def regular_dates(data):
         missing = grid.difference(data.index)
         if len(missing) and data.index.isin(grid).all():
             warn(
-                f"{len(missing)} date(s) missing from a regular grid of "
+                f"{where}{len(missing)} date(s) missing from a regular grid of "
                 f"{step}, e.g. {missing[0]}: filled by linear interpolation"
             )
             numeric = data.select_dtypes("number").reindex(grid)
             data = numeric.interpolate(method="time").rename_axis(data.index.name)
         else:
             warn(
-                "the dates are irregular (no common step): the forecast is "
-                "indexed by rows after the last one, and --season must be given"
+                f"{where}the dates are irregular (no common step): the forecast "
+                f"is indexed by rows after the last one, and --season must be given"
             )
             return data
     # Inferred afresh from the dates (a grid built from a step says "24h").
@@ -122,7 +124,11 @@ def _read_table(path, what):
 
 
 def read_csv(args):
+    """The user's CSV, checked; with ``--series-id``, a panel (see :func:`_panel`)."""
     data = _read_table(args.csv, "nothing to forecast")
+    series_id = getattr(args, "series_id", None)
+    if series_id is not None:
+        _check_series_id(args, data)
     if args.date_column is not None:
         if args.date_column not in data.columns:
             raise CLIError(
@@ -135,7 +141,8 @@ def read_csv(args):
                 f"column {args.date_column!r} holds values that are not dates"
             )
         data.index = pd.DatetimeIndex(dates, name=args.date_column)
-        data = regular_dates(data.sort_index())
+        data = data.sort_index(kind="stable")
+        data = regular_dates(data) if series_id is None else _panel(data, series_id)
     if args.target not in data.columns:
         raise CLIError(
             f"no column {args.target!r} in {args.csv}; columns are {list(data.columns)}"
@@ -159,9 +166,72 @@ def read_csv(args):
                 f"numbers (0/1 flags; sklstm.calendar_features for dates)"
             )
     numeric = data.select_dtypes("number")
+    if series_id is not None:  # the id, whatever its type, and not as a feature
+        numeric = pd.concat(
+            [data[[series_id]], numeric.drop(columns=series_id, errors="ignore")],
+            axis=1,
+        )
     if numeric[args.target].isna().any():
         raise CLIError(f"target column {args.target!r} has missing values")
     return numeric
+
+
+def _check_series_id(args, data):
+    """The ``--series-id`` column: present, not the target, no missing id."""
+    series_id = args.series_id
+    if series_id not in data.columns:
+        raise CLIError(
+            f"no column {series_id!r} (--series-id) in {args.csv}; columns are "
+            f"{list(data.columns)}"
+        )
+    if series_id == args.target:
+        raise CLIError(
+            f"the target {series_id!r} cannot be the --series-id: name the "
+            f"column that says which series each row belongs to"
+        )
+    if series_id == args.date_column:
+        raise CLIError(
+            f"the date column {series_id!r} cannot be the --series-id: name "
+            f"the column that says which series each row belongs to"
+        )
+    if args.date_column is None:
+        raise CLIError(
+            "--series-id needs --date-column: the rows of all series are put "
+            "in time order, and cross-validated at common cutoff dates, by "
+            "their dates"
+        )
+    if data[series_id].isna().any():
+        raise CLIError(
+            f"column {series_id!r} (--series-id) has "
+            f"{int(data[series_id].isna().sum())} empty value(s): every row "
+            f"needs the id of its series"
+        )
+
+
+def _panel(data, series_id):
+    """Each series of a panel on its own regular grid; rows in time order.
+
+    Duplicated dates and missing rows are mended within each series, as
+    :func:`regular_dates` mends one series, with warnings that name it. The
+    rows of all series are then sorted by date (stably: series in the order
+    they first appear at each date).
+    """
+    parts = []
+    for key, rows in data.groupby(series_id, sort=False):
+        own = regular_dates(rows.drop(columns=series_id), where=f"series {key!r}: ")
+        own.insert(0, series_id, key)
+        parts.append(own)
+    return pd.concat(parts).sort_index(kind="stable")
+
+
+def panel_frequency(data, series_id):
+    """The frequency of the dates of every series of a panel, or None."""
+    freqs = set()
+    for _, rows in data.groupby(series_id, sort=False):
+        if len(rows) < 3:
+            return None
+        freqs.add(pd.DatetimeIndex(rows.index, freq="infer").freq)
+    return freqs.pop() if len(freqs) == 1 else None
 
 
 def read_future(args, data, known_future, horizons, source):
@@ -171,13 +241,20 @@ def read_future(args, data, known_future, horizons, source):
     ``data``. The table is read from ``args.future`` and indexed by its
     ``--date-column``; its dates must be exactly the target times (nothing is
     mended), and the checks are those of :func:`sklstm.forecast`, whose
-    message is given with the file's name. ``source`` names what reads
+    message is given with the file's name. With ``--series-id``, the table
+    also has the id column, and each series' rows are checked against that
+    series' target times. ``source`` names what reads
     ``known_future``, for the message when ``--future`` is not given.
     """
     from ._forecasting import _future_index
     from ._known_future import future_table
 
-    times = _future_index(data.index, len(data), horizons)
+    series_id = getattr(args, "series_id", None)
+    if series_id is None:
+        times = _future_index(data.index, len(data), horizons)
+    else:  # the first series' target times, for the message
+        first = data[data[series_id] == data[series_id].iloc[0]]
+        times = _future_index(first.index, len(first), horizons)
     if args.future is None:
         shown = ", ".join(map(str, times[:3])) + (" ..." if len(times) > 3 else "")
         raise CLIError(
@@ -197,6 +274,12 @@ def read_future(args, data, known_future, horizons, source):
             f"no column {date_column!r} (--date-column) in {path}; columns are "
             f"{list(table.columns)}"
         )
+    if series_id is not None and series_id not in table.columns:
+        raise CLIError(
+            f"no column {series_id!r} (--series-id) in {path}: with a panel, "
+            f"each row of --future names its series; columns are "
+            f"{list(table.columns)}"
+        )
     absent = [name for name in known_future if name not in table.columns]
     if absent:
         raise CLIError(
@@ -208,11 +291,19 @@ def read_future(args, data, known_future, horizons, source):
         raise CLIError(
             f"column {date_column!r} of {path} holds values that are not dates"
         )
-    future = table[list(known_future)].set_axis(
-        pd.DatetimeIndex(dates, name=date_column)
-    )
-    try:  # before training, rather than after it, in sklstm.forecast
-        future_table("forecast", future, list(known_future), times)
-    except (ValueError, TypeError) as exc:
-        raise CLIError(f"{path}: {exc}") from None
+    columns = list(known_future) if series_id is None else [series_id, *known_future]
+    future = table[columns].set_axis(pd.DatetimeIndex(dates, name=date_column))
+    if series_id is None:
+        parts = [("", data, future)]
+    else:  # each series at its own target times
+        parts = [
+            (f"series {key!r}: ", rows, future[future[series_id] == key])
+            for key, rows in data.groupby(series_id, sort=False)
+        ]
+    for where, rows, own in parts:
+        times = _future_index(rows.index, len(rows), horizons)
+        try:  # before training, rather than after it, in sklstm.forecast
+            future_table("forecast", own[list(known_future)], list(known_future), times)
+        except (ValueError, TypeError) as exc:
+            raise CLIError(f"{path}: {where}{exc}") from None
     return future

@@ -466,3 +466,188 @@ def test_cli_model_file_with_known_future(capsys, tiny_csv, tmp_path):
         f"--future does not apply: {tmp_path / 'plain.sklstm'} was trained "
         f"without covariates known in advance (--known-future)"
     )
+
+
+# --- a panel: several series in one long table, --series-id ---------------------
+
+
+def _panel_frame(lengths=(40, 36, 32), scales=(1.0, 10.0, 100.0)):
+    """Stores of very different sizes, ragged starts, stacked series by series."""
+    rng = np.random.default_rng(0)
+    frames = []
+    for k, (n, scale) in enumerate(zip(lengths, scales, strict=True)):
+        t = np.arange(n)
+        end = pd.Timestamp("2024-02-09")
+        days = pd.date_range(end=end, periods=n, freq="D")
+        sales = scale * (5 + np.sin(2 * np.pi * t / 7) + 0.1 * rng.normal(size=n))
+        frames.append(
+            pd.DataFrame(
+                {"date": days, "store": f"s{k}", "sales": sales, "promo": t % 5 == 0}
+            ).astype({"promo": float})
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.fixture
+def panel_csv(tmp_path):
+    path = tmp_path / "panel.csv"
+    _panel_frame().to_csv(path, index=False)
+    return path
+
+
+def _panel_future(path, stores=("s0", "s1", "s2"), days=("2024-02-10", "2024-02-11")):
+    """A --future table of a panel: the date, the series id and promo."""
+    rows = [(day, store, 1.0) for store in stores for day in days]
+    table = pd.DataFrame(rows, columns=["date", "store", "promo"])
+    table.to_csv(path, index=False)
+    return path
+
+
+def _read_panel(path):
+    data = pd.read_csv(path, parse_dates=["date"]).set_index("date")
+    return data.sort_index(kind="stable")
+
+
+def test_cli_series_id_forecasts_each_series(capsys, panel_csv, tmp_path):
+    """One network for all stores, scored with PanelSplit, one forecast per store."""
+    import sklstm
+
+    future = _panel_future(tmp_path / "future.csv")
+    out, plot, model = tmp_path / "f.csv", tmp_path / "f.png", tmp_path / "m.sklstm"
+    argv = [
+        "forecast", str(panel_csv), "--target", "sales", "--date-column", "date",
+        "--series-id", "store", "--known-future", "promo", "--future", str(future),
+        "--window", "5", "--horizon", "2", "--splits", "2", "--fast", "--quiet",
+        "--output", str(out), "--plot", str(plot), "--save", str(model),
+    ]  # fmt: skip
+    assert main(argv) == 0, capsys.readouterr().err
+    stdout = capsys.readouterr().out
+    assert "mean over folds, steps ahead and series" in stdout
+    for name in ("LSTM pipeline", "naive (last value)", "seasonal naive (7 rows)"):
+        assert name in stdout
+    assert "Forecast of sales, per store:" in stdout
+    written = pd.read_csv(out, parse_dates=["target_time"])
+    assert list(written.columns) == ["store", "target_time", "forecast"]
+    assert list(written["store"]) == ["s0", "s0", "s1", "s1", "s2", "s2"]
+    days = written["target_time"].dt.strftime("%Y-%m-%d")
+    assert list(days) == ["2024-02-10", "2024-02-11"] * 3
+    assert plot.stat().st_size > 1000
+    # The forecast is the saved pipeline's (safe format, loaded without
+    # Keras), read with the --future values.
+    pipe = sklstm.load(model)
+    table = pd.read_csv(future, parse_dates=["date"]).set_index("date")
+    expected = sklstm.forecast(pipe, _read_panel(panel_csv), future=table)
+    assert_allclose(written["forecast"], expected["forecast"], rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["--series-id", "shop"],
+            "no column 'shop' (--series-id) in {csv}; columns are ['date', "
+            "'store', 'sales', 'promo']",
+        ),
+        (
+            ["--series-id", "sales"],
+            "the target 'sales' cannot be the --series-id: name the column that "
+            "says which series each row belongs to",
+        ),
+        (
+            ["--series-id", "store", "--window", "30"],
+            "series 's2' is too short: 32 rows, fewer than the 33 needed for one "
+            "window of 30 rows and its 3 step(s) ahead; use a smaller --window "
+            "or --horizon, or leave the series out of the CSV",
+        ),
+        (
+            ["--series-id", "store", "--window", "28", "--splits", "5"],
+            "the panel is too short: its series span 37 dates with training rows "
+            "for horizon 3, fewer than the 39 needed for window 28 and 5 folds",
+        ),
+        (
+            ["--series-id", "store", "--interval", "0.9"],
+            "--interval does not apply with --series-id yet",
+        ),
+        (
+            ["--series-id", "store", "--known-future", "promo", "--future", "{no_id}"],
+            "no column 'store' (--series-id) in {no_id}: with a panel, each row "
+            "of --future names its series",
+        ),
+        (
+            ["--series-id", "store", "--known-future", "promo", "--future", "{two}"],
+            "two.csv: series 's2': forecast expected future indexed by exactly "
+            "the target times",
+        ),
+    ],
+)
+def test_cli_series_id_errors(capsys, panel_csv, tmp_path, argv, message):
+    """Each problem is reported in one line, with status 2, before training."""
+    files = {"csv": panel_csv, "no_id": tmp_path / "no_id.csv"}
+    pd.DataFrame({"date": ["2024-02-10"], "promo": [1.0]}).to_csv(
+        files["no_id"], index=False
+    )
+    days = ("2024-02-10", "2024-02-11", "2024-02-12")  # --horizon 3
+    files["two"] = _panel_future(tmp_path / "two.csv", ("s0", "s1"), days)
+    argv = [arg.format(**files) for arg in argv]
+    common = ["forecast", str(panel_csv), "--target", "sales", "--date-column"]
+    assert main([*common, "date", "--horizon", "3", "--fast", *argv]) == 2
+    assert message.format(**files) in _error_line(capsys)
+
+
+def test_cli_series_id_needs_the_date_column(capsys, panel_csv):
+    argv = ["forecast", str(panel_csv), "--target", "sales", "--series-id", "store"]
+    assert main(argv) == 2
+    assert _error_line(capsys).endswith(
+        "--series-id needs --date-column: the rows of all series are put in time "
+        "order, and cross-validated at common cutoff dates, by their dates"
+    )
+
+
+def test_cli_series_id_with_a_saved_panel_model(capsys, panel_csv, tmp_path):
+    """--model-file forecasts a panel model saved in the safe format.
+
+    A tabular regressor stands in for the LSTM, which the safe format does
+    not store on a panel yet; the windower's series memory is stored.
+    """
+    from sklearn.linear_model import Ridge
+
+    import sklstm
+    from sklstm import make_lstm_pipeline, make_supervised
+
+    data = _read_panel(panel_csv)
+    X, Y = make_supervised(data, target="sales", horizon=[1, 2], series_id="store")
+    model = make_lstm_pipeline(5, Ridge(), series_id="store").fit(X, Y)
+    sklstm.save(model, tmp_path / "p.sklstm")
+    out = tmp_path / "f.csv"
+    argv = ["forecast", str(panel_csv), "--target", "sales", "--date-column", "date"]
+    argv += ["--model-file", str(tmp_path / "p.sklstm")]
+    assert main(argv) == 2
+    assert _error_line(capsys).endswith(
+        f"{tmp_path / 'p.sklstm'} was trained on a panel: name its series id "
+        f"column with --series-id store"
+    )
+    assert main([*argv, "--series-id", "store", "--output", str(out)]) == 0
+    written = pd.read_csv(out, parse_dates=["target_time"])
+    expected = sklstm.forecast(model, data)
+    assert list(written.columns) == ["store", "target_time", "forecast"]
+    assert_allclose(written["forecast"], expected["forecast"], rtol=1e-6)
+
+
+def test_cli_panel_plot_shows_the_first_six_series(capsys, tmp_path):
+    from sklstm._cli_panel import save_panel_plot
+
+    days = pd.date_range("2024-01-01", periods=10, freq="D")
+    frames = [
+        pd.DataFrame({"store": k, "sales": np.arange(10.0) + k}, days) for k in range(8)
+    ]
+    data = pd.concat(frames).sort_index(kind="stable")
+    ahead = pd.DataFrame(
+        {
+            "store": np.repeat(range(8), 2),
+            "target_time": np.tile(days[-1] + pd.to_timedelta([1, 2], "D"), 8),
+            "forecast": 1.0,
+        }
+    )
+    save_panel_plot(tmp_path / "p.png", data, "sales", "store", ahead, "sales")
+    assert "the plot shows the first 6 of the 8 series" in capsys.readouterr().err
+    assert (tmp_path / "p.png").stat().st_size > 1000
