@@ -244,5 +244,17 @@ fig.tight_layout()
 # Conclusion
 # ----------
 #
-# See the printed tables: the full run's numbers are discussed in the text
-# that accompanies this example.
+# On all 427 series (full run, 2 shared CPU cores, about 10 minutes), the
+# seasonal naive forecast scores a MASE of 1.70 on the official test period,
+# the figure the competition published, which checks the data and the score.
+# The global LSTM scores 1.84: worse. Cross-validation told the same story
+# once read per series: the LSTM's pooled MAE was below the seasonal naive's
+# in all three folds (9108 against 10213, 10210 against 10471, 10225 against
+# 11893), because it does well on the largest series, but it won on only 32%
+# of the series (median MAE ratio 1.16). Read a panel's pooled error with
+# care, and compare scale-free scores per series. (The fast run, 30 series and
+# 3 epochs, gave 1.64 against 1.81.) The competition's best methods reached
+# about 1.41-1.43; the LSTM here has no tuning (a window search with
+# ``GridSearchCV(..., cv=PanelSplit(...))`` would score NaN-padded test
+# windows, for the reason given above), a window of three years that short
+# series barely fill, and no input telling the quarter of the year.
