@@ -234,6 +234,9 @@ def summary(table):
 def report(table, minutes):
     """The Markdown report of a results table."""
     overview = summary(table)
+    seeds = ", ".join(
+        str(int(seed)) for seed in sorted(table["seed"].dropna().unique())
+    )
     week = table[table["task"] == "week-ahead"]
     days = [column for column in week.columns if column.startswith("MAE day")]
     week = week.groupby(["inputs", "model"], sort=False)[days].median().round(0)
@@ -263,7 +266,7 @@ def report(table, minutes):
         "MAE of each fold's training targets), averaged over the 3 folds; the "
         "week-ahead figures average the 7 steps. LSTM: the default "
         "`LSTMRegressor(random_state=seed)` (50 units, up to 100 epochs, early "
-        "stopping), median over seeds 0, 1, 2 with the range; Ridge: "
+        f"stopping), median over seeds {seeds} with the range; Ridge: "
         "`Ridge()` (alpha 1) on the standardised 28-day lag matrix plus the "
         "leads. Seconds: one backtest (3 fits and their forecasts), median over "
         "seeds.",
