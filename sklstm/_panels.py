@@ -104,12 +104,14 @@ def panel_windows(windower, ids, index, values, sliding_windows, remembered):
     window = windower.window
     out = np.empty((len(values), window, values.shape[1]), dtype=values.dtype)
     memory_series = getattr(windower, "memory_series_", None)
+    # Each series' remembered rows, found once (not a scan per series).
+    remembered_rows = {} if memory_series is None else _groups(memory_series)
     truncated = []
     for key, positions in _groups(ids).items():
         lags, rows = np.empty(0, dtype=np.int64), None
-        if memory_series is not None and index is not None:
-            mine = memory_series == key
-            if mine.any():
+        if index is not None:
+            mine = remembered_rows.get(key)
+            if mine is not None:
                 memory_index = windower.memory_index_[mine]
                 if windower.memory_freq_ is not None:
                     memory_index = pd.DatetimeIndex(
