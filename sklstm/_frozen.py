@@ -499,6 +499,11 @@ class FrozenRegressor(RegressorMixin, BaseEstimator):
         """The ``normalize`` of the regressor it was saved from."""
         return (self.params or {}).get("normalize")
 
+    @property
+    def quantiles(self):
+        """The ``quantiles`` of the regressor it was saved from, or None."""
+        return (self.params or {}).get("quantiles")
+
     def thaw(self):
         """The trainable regressor, with Keras: the network rebuilt from its weights.
 
