@@ -114,12 +114,11 @@ cv = PanelSplit(n_splits=2 if FAST else 3, test_size=4, gap=7)
 
 # %%
 # The first ``window - 1`` rows of each series have windows padded with NaN.
-# ``normalize="window"`` reads a window in units of its spread, and a window
-# with one or two observed quarters has almost none (its spread is floored at
-# 1% of its level), so the targets of those rows, in those units, are tens of
-# times larger than the others' and dominate the squared loss. A weight of
-# zero leaves them out of the LSTM's training; they still window the rows
-# after them.
+# ``normalize="window"`` reads a window in units of its spread (at least its
+# mean absolute value), but a window with one or two observed quarters says
+# little about the series, so its row is a poor training example. A weight of
+# zero leaves those rows out of the LSTM's training; they still window the
+# rows after them.
 complete = (X.groupby("series").cumcount() >= window - 1).to_numpy(dtype=float)
 
 

@@ -184,11 +184,15 @@ def in_units(owner, raw, windows, quantiles):
 def window_spread(x, xp):
     """Each window's spread over its observed steps, per feature.
 
-    The standard deviation, but at least 1% of the mean absolute value (a
-    window that barely moves, or has one observed step, would otherwise
-    divide by almost nothing); 1 where both are 0. It scales with the
-    series: multiplying a window by ``a`` multiplies its spread by ``|a|``.
-    ``xp`` is :mod:`numpy` or :mod:`keras.ops`.
+    The larger of the standard deviation and the mean absolute value (the
+    scale DeepAR divides by); 1 where both are 0. A window that barely
+    moves, or has one or two observed steps, is then not divided by almost
+    nothing: chosen on validation periods of Tourism quarterly (MASE 1.81
+    against 2.57 with the standard deviation floored at 1% of the mean
+    absolute value) and M3 monthly (1.08 against 1.07), not on their test
+    periods. It scales with the series: multiplying a window by ``a``
+    multiplies its spread by ``|a|``. ``xp`` is :mod:`numpy` or
+    :mod:`keras.ops`.
     """
     observed = xp.logical_not(xp.isnan(x))
     filled = xp.where(observed, x, xp.zeros_like(x))
@@ -197,7 +201,7 @@ def window_spread(x, xp):
     mean = xp.sum(filled, axis=1) / count
     deviation = xp.where(observed, x - mean[:, None, :], xp.zeros_like(x))
     spread = xp.sqrt(xp.sum(deviation * deviation, axis=1) / count)
-    spread = xp.maximum(spread, 0.01 * xp.sum(xp.abs(filled), axis=1) / count)
+    spread = xp.maximum(spread, xp.sum(xp.abs(filled), axis=1) / count)
     return xp.where(spread > 0, spread, xp.ones_like(spread))
 
 
