@@ -216,8 +216,11 @@ class LeadLayout:
         return steps
 
 
-def future_inputs(past, future, relative, last_observed, spread=None):
-    """The forecast steps as the network reads them (NumPy).
+def future_inputs(past, future, relative, last_observed, spread=None, *, xp=np):
+    """The forecast steps as the network reads them.
+
+    ``xp`` is :mod:`numpy` (the NumPy forward passes) or :mod:`keras.ops`
+    (the :class:`~sklstm._networks.ForecastSteps` layer): one rule for both.
 
     With ``relative``, each known value becomes its change from the feature's
     last observed value in the past steps (``last_observed(past)``), divided
@@ -229,7 +232,7 @@ def future_inputs(past, future, relative, last_observed, spread=None):
         future = future - last_observed(past)[:, None, :]
     if spread is not None:
         future = future / spread(past)[:, None, :]
-    return np.where(np.isnan(future), 0, future).astype(future.dtype)
+    return xp.where(xp.isnan(future), xp.zeros_like(future), future)
 
 
 def future_term(state, future, hidden, out):

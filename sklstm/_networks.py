@@ -20,6 +20,7 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
+from ._known_future import future_inputs
 from ._levels import window_spread
 from ._quantiles import MonotoneQuantiles
 
@@ -209,11 +210,14 @@ class ForecastSteps(layers.Layer):
 
     def call(self, inputs):
         past, future = inputs[:, : -self.n_future, :], inputs[:, -self.n_future :, :]
-        if self.relative:
-            future = future - last_observed(past, ops)[:, None, :]
-        if self.scaled:
-            future = future / window_spread(past, ops)[:, None, :]
-        return ops.where(ops.isnan(future), ops.zeros_like(future), future)
+        return future_inputs(
+            past,
+            future,
+            self.relative,
+            lambda x: last_observed(x, ops),
+            (lambda x: window_spread(x, ops)) if self.scaled else None,
+            xp=ops,
+        )
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], self.n_future, input_shape[2])
