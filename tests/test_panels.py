@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from sklstm import (
     NaiveRegressor,
+    PanelSplit,
     SequenceWindower,
     SeriesScaler,
     make_lstm_pipeline,
@@ -258,3 +259,124 @@ def test_panel_pipeline_saves_safely_and_loads_without_keras_equal(
     np.testing.assert_allclose(
         loaded.predict(X[later]), pipe.predict(X[later]), atol=1e-6
     )
+
+
+# --- conformal intervals per series --------------------------------------------
+
+
+def random_walk_panel(scales=(1.0, 100.0), n=160, seed=0, interleave=False):
+    """Random walks of very different step sizes, one per series."""
+    rng = np.random.default_rng(seed)
+    times = pd.date_range("2024-01-01", periods=n, freq="D")
+    frames = [
+        pd.DataFrame(
+            {"store": f"s{k}", "sales": 50.0 * scale + scale * np.cumsum(
+                rng.standard_normal(n))},
+            index=times,
+        )
+        for k, scale in enumerate(scales)
+    ]  # fmt: skip
+    table = pd.concat(frames)
+    return table.sort_index(kind="stable") if interleave else table
+
+
+def naive_panel_conformal(**kwargs):
+    from sklstm import ConformalForecaster
+
+    pipe = make_lstm_pipeline(3, NaiveRegressor(rescale=False), series_id="store")
+    return ConformalForecaster(pipe, coverage=0.8, **kwargs)
+
+
+@pytest.mark.parametrize("interleave", [False, True])
+def test_panel_conformal_calibrates_on_the_last_times_of_every_series(interleave):
+    data = random_walk_panel(interleave=interleave)
+    X, y = make_supervised(data, target="sales", series_id="store")
+    model = naive_panel_conformal(series_id="store", calibration_size=20).fit(X, y)
+    # 20 time points of each of the 2 series, not the last 40 rows.
+    assert model.calibration_scores_.shape == (40, 1)
+    # The naive forecast is the last value: the scores are its absolute
+    # errors over the last 20 times, each in units of its series' scale
+    # measured on the rows before them.
+    times = np.sort(X.index.unique())
+    expected = []
+    for key in ("s0", "s1"):
+        before = y[(X["store"] == key) & (X.index < times[-20])]
+        scale = np.mean(np.abs(np.diff(before.to_numpy())))
+        mine = (X["store"] == key) & (X.index >= times[-20])
+        error = np.abs(y[mine].to_numpy() - X.loc[mine, "sales"].to_numpy())
+        expected.append(np.sort(error / scale))
+    np.testing.assert_allclose(
+        np.sort(model.calibration_scores_.ravel()),
+        np.sort(np.concatenate(expected)),
+    )
+
+
+def test_panel_conformal_widths_follow_each_series_scale():
+    data = random_walk_panel()
+    X, y = make_supervised(data, target="sales", series_id="store")
+    model = naive_panel_conformal(series_id="store").fit(X, y)
+    bounds = model.predict_interval(X)
+    width = bounds[:, 1] - bounds[:, 0]
+    small, large = (X["store"] == "s0").to_numpy(), (X["store"] == "s1").to_numpy()
+    ratio = width[large].mean() / width[small].mean()
+    scales = model.series_scales_
+    np.testing.assert_allclose(ratio, scales["s1"] / scales["s0"])
+    assert 50 < ratio < 200  # the walks' step sizes differ 100-fold
+
+
+def test_panel_conformal_saves_safely(tmp_path):
+    import sklstm
+
+    data = random_walk_panel()
+    X, y = make_supervised(data, target="sales", series_id="store")
+    model = naive_panel_conformal(series_id="store").fit(X, y)
+    sklstm.save(model, tmp_path / "panel.sklstm")
+    loaded = sklstm.load(tmp_path / "panel.sklstm")
+    assert loaded.series_scales_ == model.series_scales_
+    np.testing.assert_array_equal(loaded.predict_interval(X), model.predict_interval(X))
+
+
+def test_panel_conformal_covers_each_series_where_pooled_scores_do_not():
+    from sklstm import interval_coverage
+
+    data = random_walk_panel(n=400, seed=3)
+    X, y = make_supervised(data, target="sales", series_id="store")
+    train = X.index < X.index.unique()[300]
+    per_series = naive_panel_conformal(series_id="store", calibration_size=100)
+    pooled = naive_panel_conformal(calibration="cv", cv=PanelSplit(n_splits=2))
+    coverage = {}
+    for name, model in [("per series", per_series), ("pooled", pooled)]:
+        model.fit(X[train], y[train])
+        bounds = model.predict_interval(X)
+        coverage[name] = {
+            key: interval_coverage(y[~train & mine], bounds[~train & mine])
+            for key, mine in ((k, (X["store"] == k).to_numpy()) for k in ("s0", "s1"))
+        }
+    assert all(0.65 <= c <= 0.95 for c in coverage["per series"].values()), coverage
+    # Pooled in the target's units, the small series' bands are ~100x too wide
+    # and the large series' far too narrow.
+    assert coverage["pooled"]["s0"] == 1.0, coverage
+    assert coverage["pooled"]["s1"] < 0.7, coverage  # ~0.6: half the scores are s0's
+
+
+def test_panel_conformal_refuses_rows_without_their_series():
+    data = random_walk_panel()
+    X, y = make_supervised(data, target="sales", series_id="store")
+    model = naive_panel_conformal(series_id="store").fit(X, y)
+    with pytest.raises(ValueError, match="no scale for series \\['s9'\\]"):
+        model.predict_interval(X.assign(store="s9"))
+    with pytest.raises(ValueError, match="series id column series_id='shop'"):
+        naive_panel_conformal(series_id="shop").fit(X, y)
+
+
+def test_panel_forecast_gives_each_series_its_band():
+    import sklstm
+
+    data = random_walk_panel()
+    X, y = make_supervised(data, target="sales", series_id="store", horizon=[1, 2])
+    model = naive_panel_conformal(series_id="store", gap=1).fit(X, y)
+    table = sklstm.forecast(model, data, coverage=0.8)
+    assert list(table.columns) == ["store", "target_time", "forecast", "lower", "upper"]
+    assert len(table) == 4
+    width = (table["upper"] - table["lower"]).to_numpy().reshape(2, 2)
+    assert (width[1] > 20 * width[0]).all()  # s1's steps are 100x s0's

@@ -1,0 +1,270 @@
+"""Benchmark: choosing the default LSTM pipeline on validation periods only.
+
+Issue #13 asks to choose the defaults (the early-stopping scheme, a linear path,
+averaging networks) by measurement on the benchmark series, without tuning on a
+test period. This script runs the candidates on the series of
+``bench_accuracy.py`` with **the benchmark's test folds cut off**: from each
+series the last ``3 * T`` values (the three test folds of ``bench_accuracy.py``,
+whose last fold is the official test period of the M3/Tourism series) are
+removed, and the candidates are compared on two earlier time-ordered folds of
+``T`` rows each (``TimeSeriesSplit(n_splits=2, test_size=T)``, expanding
+window), with the protocol of ``bench_accuracy.py`` otherwise (one-step
+forecasts over each fold from the actual values before it, each test window
+preceded by real history; MASE against the in-sample seasonal naive of the
+fold's training part). The accuracy benchmark's own figures are then the
+held-out check of the choice.
+
+Candidates (``LSTMRegressor`` in ``make_lstm_pipeline(window, ...)``, the
+window of ``bench_accuracy.py``):
+
+- ``default``: the current defaults (early stopping on the last 10% of the
+  windows, patience 10, then a refit from scratch on every window for the best
+  epoch count);
+- ``linear_skip="window"``: a linear path from the (normalised) window to the
+  output beside the LSTM (LSTNet's autoregressive highway);
+- ``restore best``: Keras's own scheme, no refit: ``validation_split=0.1`` and
+  ``EarlyStopping(patience=10, restore_best_weights=True)``; the network that
+  scored best on the held-out windows is kept (it never trains on them);
+- ``no early stopping``: 100 epochs on every window;
+- ``validation_fraction=0.25``: more validation windows for the epoch count
+  (a floor against deciding on a handful of windows);
+- ``mean of 3``: ``VotingRegressor`` averaging three default pipelines with
+  different seeds (three times the fit cost).
+
+Each candidate is fitted with 3 seeds (``--seeds``). Reported per series: the
+median, min and max MASE over the seeds, and the median against the naive and
+seasonal naive forecasts of the same folds; overall: the geometric mean of the
+median MASE relative to the default, and the number of series where the
+candidate is better than naive for every seed.
+
+Run from the repository root (about 40 minutes on 2 cores in two processes)::
+
+    nice -n 5 python benchmarks/bench_default_choice.py --part 0 --parts 2 &
+    nice -n 5 python benchmarks/bench_default_choice.py --part 1 --parts 2
+    python benchmarks/bench_default_choice.py --report
+
+``SKLSTM_BENCH_FAST=1`` runs a smoke test (two short series, one fold, 2
+epochs) and writes nothing. Results: ``benchmarks/results/default_choice.csv``
+(long table) and ``default_choice.md``.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import argparse
+import os
+import platform
+import sys
+import time
+import warnings
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import bench_accuracy as acc  # noqa: E402
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import sklearn  # noqa: E402
+from sklearn.ensemble import VotingRegressor  # noqa: E402
+from sklearn.model_selection import TimeSeriesSplit  # noqa: E402
+
+from sklstm import LSTMRegressor, make_lstm_pipeline, make_supervised  # noqa: E402
+
+FAST = acc.FAST
+RESULTS = acc.RESULTS
+CSV = RESULTS / "default_choice.csv"
+COLUMNS = ["series", "candidate", "seed", "fold", "mase", "seconds"]
+
+
+def restore_best(seed, **extra):
+    stop = keras.callbacks.EarlyStopping(
+        monitor="val_loss", patience=10, restore_best_weights=True
+    )
+    return LSTMRegressor(
+        early_stopping=False,
+        validation_split=0.1,
+        callbacks=[stop],
+        random_state=seed,
+        **extra,
+    )
+
+
+def candidates(epochs):
+    """name -> function(seed, window) returning an unfitted estimator."""
+
+    def lstm(**kwargs):
+        return lambda seed, window: make_lstm_pipeline(
+            window, LSTMRegressor(random_state=seed, **epochs, **kwargs)
+        )
+
+    def mean_of_3(seed, window):
+        seeds = (3 * seed + 100, 3 * seed + 101, 3 * seed + 102)
+        return VotingRegressor([(f"s{k}", lstm()(k, window)) for k in seeds])
+
+    return {
+        "default": lstm(),
+        'linear_skip="window"': lstm(linear_skip="window"),
+        "restore best": lambda seed, window: make_lstm_pipeline(
+            window, restore_best(seed, **epochs)
+        ),
+        "no early stopping": lstm(early_stopping=False),
+        "validation_fraction=0.25": lstm(validation_fraction=0.25),
+        "mean of 3": mean_of_3,
+    }
+
+
+def validation_spec(spec):
+    """The series without the benchmark's three test folds."""
+    cut = 3 * spec.test_size
+    values = spec.values.iloc[:-cut]
+    return acc.Spec(spec.name, values, spec.m, spec.cycle, spec.test_size, spec.note)
+
+
+def folds(spec):
+    n_rows = spec.values.size - 1
+    cv = TimeSeriesSplit(n_splits=2, test_size=spec.test_size)
+    splits = list(cv.split(np.zeros(n_rows)))
+    return splits[-1:] if FAST else splits
+
+
+def mase(truth, pred, train, m):
+    scale = np.mean(np.abs(train[m:] - train[:-m]))
+    return float(np.mean(np.abs(truth - pred)) / scale)
+
+
+def run(part, parts, seeds):
+    specs = [validation_spec(s) for s in acc.load_specs()]
+    if FAST:
+        specs = [s for s in specs if "Y71" in s.name or "AirPassengers" in s.name]
+    epochs = {"epochs": 2} if FAST else {}
+    jobs = [
+        (spec, name, build, seed)
+        for spec in specs
+        for name, build in candidates(epochs).items()
+        for seed in seeds
+    ]
+    rows = []
+    for k, (spec, name, build, seed) in enumerate(jobs):
+        if k % parts != part:
+            continue
+        s = spec.values.to_numpy(dtype=np.float64)
+        X, y = make_supervised(spec.values.to_frame(), horizon=1)
+        for fold, (_, test) in enumerate(folds(spec)):
+            a, b = test[0], test[-1] + 1
+            model = build(seed, spec.window)
+            start = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model.fit(X.iloc[:a], y.iloc[:a])
+                begin = max(0, a - spec.window + 1)
+                pred = model.predict(X.iloc[begin:b])[-(b - a) :]
+            seconds = time.perf_counter() - start
+            score = mase(s[a + 1 : b + 1], pred, s[: a + 1], spec.m)
+            rows.append([spec.name, name, seed, fold, score, seconds])
+            print(f"{spec.name:35s} {name:26s} seed {seed} fold {fold}: "
+                  f"MASE {score:.3f} ({seconds:.0f} s)", flush=True)  # fmt: skip
+        if not FAST:
+            out = pd.DataFrame(rows[-len(folds(spec)) :], columns=COLUMNS)
+            out.to_csv(CSV, mode="a", header=not CSV.exists(), index=False)
+    # The baselines on the same folds.
+    for spec in specs if part == 0 else []:
+        s = spec.values.to_numpy(dtype=np.float64)
+        for fold, (_, test) in enumerate(folds(spec)):
+            a, b = test[0], test[-1] + 1
+            for name, pred in (
+                ("naive", s[a:b]),
+                ("seasonal naive", s[a + 1 - spec.m : b + 1 - spec.m]),
+            ):
+                score = mase(s[a + 1 : b + 1], pred, s[: a + 1], spec.m)
+                rows.append([spec.name, name, "", fold, score, 0.0])
+                if not FAST:
+                    pd.DataFrame([rows[-1]], columns=COLUMNS).to_csv(
+                        CSV, mode="a", header=not CSV.exists(), index=False
+                    )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def report(df):
+    per_seed = (
+        df.groupby(["series", "candidate", "seed"], dropna=False)
+        .agg(mase=("mase", "mean"), seconds=("seconds", "sum"))
+        .reset_index()
+    )
+    stats = per_seed.groupby(["series", "candidate"]).agg(
+        median=("mase", "median"),
+        lo=("mase", "min"),
+        hi=("mase", "max"),
+        seeds=("mase", "size"),
+        seconds=("seconds", "median"),
+    )
+    naive = stats.xs("naive", level="candidate")["median"]
+    snaive = stats.xs("seasonal naive", level="candidate")["median"]
+    names = [c for c in candidates({}) if c in stats.index.get_level_values(1)]
+    series = list(dict.fromkeys(df.series))
+    lines = [
+        "# Choosing the default LSTM pipeline on validation periods",
+        "",
+        f"Written by `benchmarks/bench_default_choice.py` on "
+        f"{datetime.now():%Y-%m-%d %H:%M}; {platform.machine()}, "
+        f"{os.cpu_count()} CPU cores shared with other jobs (seconds are "
+        f"pessimistic), Python {platform.python_version()}, Keras "
+        f"{keras.__version__}, scikit-learn {sklearn.__version__}.",
+        "",
+        "Each series of `bench_accuracy.py` without its three test folds (the "
+        "last 3 T values), two earlier folds of T rows; one-step forecasts with "
+        "real history; MASE (mean over the two folds) per seed; the cell shows "
+        "the median over seeds [min-max]. Nothing here saw a test period of "
+        "the accuracy benchmark.",
+        "",
+        "| series | naive | seasonal naive | " + " | ".join(names) + " |",
+        "|---|---:|---:|" + "---:|" * len(names),
+    ]
+    for name in series:
+        cells = [f"{naive[name]:.3f}", f"{snaive[name]:.3f}"]
+        for c in names:
+            if (name, c) in stats.index:
+                r = stats.loc[(name, c)]
+                cells.append(f"{r['median']:.3f} [{r.lo:.3f}-{r.hi:.3f}]")
+            else:
+                cells.append("-")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", "| candidate | geometric mean of median MASE / default's | "
+              "series better than naive and seasonal naive (median) | "
+              "series where every seed beats naive | median fit s per series "
+              "and seed |", "|---|---:|---:|---:|---:|"]  # fmt: skip
+    base = stats.xs("default", level="candidate")["median"]
+    for c in names:
+        sub = stats.xs(c, level="candidate")
+        common = sub.index.intersection(base.index)
+        ratio = float(np.exp(np.mean(np.log(sub["median"][common] / base[common]))))
+        better = sum(sub.loc[n, "median"] < min(naive[n], snaive[n]) for n in sub.index)
+        every = sum(sub.loc[n, "hi"] < naive[n] for n in sub.index)
+        lines.append(
+            f"| {c} | {ratio:.3f} | {better}/{len(sub)} | {every}/{len(sub)} | "
+            f"{sub['seconds'].median():.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", type=int, default=0)
+    parser.add_argument("--parts", type=int, default=1)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--report", action="store_true", help="fit nothing")
+    args = parser.parse_args(argv)
+    if args.report:
+        df = pd.read_csv(CSV)
+    else:
+        df = run(args.part, args.parts, [0] if FAST else args.seeds)
+        if args.parts > 1 and not FAST:
+            return
+    text = report(df)
+    print(text)
+    if not FAST:
+        (RESULTS / "default_choice.md").write_text(text)
+
+
+if __name__ == "__main__":
+    main()
