@@ -303,6 +303,11 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self.adaptation_rate = adaptation_rate
         self.series_id = series_id
 
+    def __setstate__(self, state):
+        # A forecaster pickled before series_id existed.
+        state = {"series_id": None, **state}
+        super().__setstate__(state)
+
     # --- fit -----------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=False)
