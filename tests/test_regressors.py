@@ -5,6 +5,7 @@ import copy
 import inspect
 import pickle
 import re
+import warnings
 
 import cloudpickle
 import joblib
@@ -284,6 +285,30 @@ def test_regressor_same_random_state_same_predictions(windows):
     c = LSTMRegressor(**{**FAST, "random_state": 1}).fit(X, y).predict(X)
     assert_array_equal(a, b)
     assert not np.allclose(a, c)
+
+
+def test_regressor_seeded_fits_with_xla_are_identical_without_op_determinism(
+    windows,
+):
+    from tensorflow.python.framework.config import is_op_determinism_enabled
+
+    X, y = windows
+    assert not is_op_determinism_enabled()
+    params = {**FAST, "jit_compile": True}
+    a = LSTMRegressor(**params).fit(X, y)
+    b = LSTMRegressor(**params).fit(X, y)
+    assert a.model_.jit_compile is True
+    assert_array_equal(a.predict(X), b.predict(X))
+
+
+def test_regressor_warns_that_op_determinism_turns_xla_off(windows, monkeypatch):
+    X, y = windows
+    monkeypatch.setattr(_networks, "_op_determinism_enabled", lambda: True)
+    with pytest.warns(UserWarning, match="op determinism is enabled .* without XLA"):
+        LSTMRegressor(**{**FAST, "jit_compile": True}).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no XLA asked: nothing to lose
+        LSTMRegressor(**{**FAST, "jit_compile": False}).fit(X, y)
 
 
 def test_regressor_unseeded_fit_after_seeded_fit(windows):
