@@ -85,8 +85,11 @@ of a result that two parts computed.
 
 skforecast (which needs pandas < 3) runs when it imports; install it in a
 separate virtual environment (``python -m venv --system-site-packages
-/tmp/skf-venv && /tmp/skf-venv/bin/pip install skforecast``) and run the
-benchmark with that environment's python to include it. Without it, the report
+/tmp/skf-venv && /tmp/skf-venv/bin/pip install "skforecast==0.26.*"
+"pandas<3"``) and run the benchmark with that environment's python to include
+it, or run it as a part of its own (``/tmp/skf-venv/bin/python
+benchmarks/bench_accuracy.py --skforecast-only --part-csv PATH``) beside the
+parts run here, and merge them with ``--from-csv``. Without it, the report
 shows the MASE of its last recorded run (``SKFORECAST_EARLIER``), marked as an
 earlier run in another environment, and does not count it as a model of the
 run.
@@ -1015,6 +1018,12 @@ def parse_args(argv=None):
         "none: do not fit it)",
     )
     parser.add_argument(
+        "--skforecast-only",
+        action="store_true",
+        help="fit only skforecast's ForecasterRnn (a part run with the python "
+        "of a virtual environment that has skforecast; see the docstring)",
+    )
+    parser.add_argument(
         "--no-baselines",
         action="store_true",
         help="fit only the sklstm regressors (a part of a split run)",
@@ -1095,6 +1104,13 @@ def main(argv=None):
         order = {spec.name: i for i, spec in enumerate(specs)}
         df = df.sort_values("series", key=lambda s: s.map(order), kind="stable")
         specs = [spec for spec in specs if spec.name in set(df.series)]
+        if ForecasterRnn is None and (df.model == "skforecast ForecasterRnn").any():
+            global SKFORECAST
+            SKFORECAST = (
+                "run as a part of its own with the python of a virtual "
+                "environment holding skforecast 0.26 and pandas < 3 "
+                "(`--skforecast-only`), merged here from its long table"
+            )
         seeds = seeds_in(df, "LSTMRegressor")
         other_seeds = seeds_in(df, "StackedLSTMRegressor")
         mtime = max(path.stat().st_mtime for path in args.from_csv)
@@ -1125,6 +1141,11 @@ def main(argv=None):
         predictors = models(
             seeds, other_seeds, baselines, list(dict.fromkeys(tutorial))
         )
+        if args.skforecast_only:
+            if ForecasterRnn is None:
+                raise SystemExit(f"--skforecast-only: skforecast {SKFORECAST}")
+            predictors = [("skforecast ForecasterRnn", None, predict_skforecast)]
+            baselines = False
         rows = []
         for spec in specs[::-1] if args.reverse else specs:
             print(f"{spec.name} (m={spec.m}, window={spec.window})", flush=True)

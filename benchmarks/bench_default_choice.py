@@ -144,6 +144,16 @@ def mase(truth, pred, train, m):
     return float(np.mean(np.abs(truth - pred)) / scale)
 
 
+def done_jobs():
+    """(series, candidate, seed) with every fold in the CSV: a restarted run
+    skips them."""
+    if FAST or not CSV.exists():
+        return set()
+    df = pd.read_csv(CSV).dropna(subset=["mase"])
+    counts = df.groupby(["series", "candidate", "seed"]).size()
+    return {key for key, n in counts.items() if n == 2}
+
+
 def run(part, parts, seeds, only=None, no_baselines=False, series=None):
     specs = [validation_spec(s) for s in acc.load_specs()]
     if series is not None:
@@ -157,6 +167,7 @@ def run(part, parts, seeds, only=None, no_baselines=False, series=None):
         for name, build in candidates(epochs).items()
         if only is None or name in only
         for seed in seeds
+        if (spec.name, name, seed) not in done_jobs()
     ]
     rows = []
     for k, (spec, name, build, seed) in enumerate(jobs):

@@ -84,7 +84,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         "recurrent_activation": [str, callable],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
-        "linear_skip": [StrOptions({"last", "window"}), None],
+        "linear_skip": [StrOptions({"auto", "last", "window"}), None],
         "optimizer": "no_validation",
         "learning_rate": [Interval(Real, 0, None, closed="neither"), None],
         "loss": [str, callable],
@@ -125,7 +125,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
             "recurrent_activation": self.recurrent_activation,
             "dropout": self.dropout,
             "recurrent_dropout": self.recurrent_dropout,
-            "linear_skip": self.linear_skip,
+            "linear_skip": self._linear_skip(),
             "relative": getattr(self, "level_", None) is not None,
             "scaled": self.normalize == "window" and self.level_ is not None,
             "quantiles": self._quantile_levels(),
@@ -144,6 +144,14 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
             **network,
         }
         return _networks.build_network(input_shape, n_outputs=n_outputs, **network)
+
+    def _linear_skip(self):
+        """``linear_skip`` with "auto" resolved: the window's linear path when
+        the network learns changes from the last value of unscaled windows."""
+        if self.linear_skip != "auto":
+            return self.linear_skip
+        relative = getattr(self, "level_", None) is not None
+        return "window" if relative and self.normalize != "window" else None
 
     def _build_and_compile(self, *, train_steps, batches_per_epoch, network=None):
         """A fresh, compiled network as ``self.model_``, for this much training.

@@ -76,7 +76,7 @@ def test_regressor_defaults_and_get_params_round_trip(cls):
     assert params["activation"] == "tanh" and params["optimizer"] == "adam"
     assert params["random_state"] is None and params["warm_start"] is False
     assert params["learning_rate"] == 0.01 and params["early_stopping"] is True
-    assert params["epochs"] == 100 and params["linear_skip"] is None
+    assert params["epochs"] == 100 and params["linear_skip"] == "auto"
     assert params["normalize"] == "auto" and params["cell"] == "lstm"
     assert cls(**params).get_params() == params
 
@@ -276,6 +276,25 @@ def test_regressor_standardizes_target_by_default(windows):
     # the mean of y, so even two epochs land in the right range.
     assert abs(scaled.mean() - y_big.mean()) < y_big.std()
     assert abs(raw.mean() - y_big.mean()) > 10 * y_big.std()
+
+
+@pytest.mark.parametrize(
+    ("normalize", "skip"), [("auto", "window"), (None, None), ("window", None)]
+)
+def test_regressor_linear_skip_auto_reads_the_window_of_changes(
+    windows, normalize, skip
+):
+    """ "auto": the window's linear path when the network learns changes."""
+    X, y = windows
+    est = LSTMRegressor(**FAST, normalize=normalize).fit(X, y)
+    skips = [
+        layer for layer in est.model_.layers if isinstance(layer, _networks.LinearSkip)
+    ]
+    assert [layer.mode for layer in skips] == ([] if skip is None else [skip])
+    assert est._network_args["linear_skip"] == skip  # what the safe format saves
+    by_keras = est.set_params(predict_backend="keras").predict(X)
+    by_numpy = est.set_params(predict_backend="numpy").predict(X)
+    assert_allclose(by_numpy, by_keras, rtol=1e-5, atol=1e-4)
 
 
 def test_regressor_same_random_state_same_predictions(windows):

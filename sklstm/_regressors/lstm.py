@@ -44,12 +44,17 @@ class LSTMRegressor(SequenceRegressorBase):
         Fraction of the recurrent state dropped at each step, during training
         only. It rules out the fused cuDNN kernel on a GPU.
 
-    linear_skip : {"last", "window"} or None, default=None
+    linear_skip : {"auto", "last", "window"} or None, default="auto"
         Also feed the head, linearly, the last step's inputs ("last") or the
-        whole window ("window"), around the recurrent layers. The network can
-        then express a linear autoregression, such as the last observed value,
-        exactly; whether training finds it is another matter (measurements in
-        the user guide, :doc:`/regressors`).
+        whole window ("window"), around the recurrent layers (LSTNet's
+        autoregressive highway): the network can express a linear
+        autoregression exactly, and the recurrent layers learn what is left.
+        "auto" is "window" when the network learns the change from the last
+        value of windows in their own units (``normalize="auto"`` or "last"
+        with the target's history found), where it was measured to help (the
+        user guide, :doc:`/regressors`), and None otherwise (levels, and
+        ``normalize="window"``, whose windows of any scale the path would read
+        unscaled).
 
     normalize : {"auto", "last", "window"} or None, default="auto"
         "last" makes the network level-free: it reads each window relative to
@@ -263,7 +268,7 @@ class LSTMRegressor(SequenceRegressorBase):
         recurrent_activation="sigmoid",
         dropout=0.0,
         recurrent_dropout=0.0,
-        linear_skip=None,
+        linear_skip="auto",
         normalize="auto",
         quantiles=None,
         known_future=False,
