@@ -197,10 +197,10 @@ def run(part, parts, seeds, only=None, no_baselines=False, series=None):
         s = spec.values.to_numpy(dtype=np.float64)
         for fold, (_, test) in enumerate(folds(spec)):
             a, b = test[0], test[-1] + 1
-            for name, pred in (
-                ("naive", s[a:b]),
-                ("seasonal naive", s[a + 1 - spec.m : b + 1 - spec.m]),
-            ):
+            baselines = [("naive", s[a:b])]
+            if a + 1 >= spec.m:  # a season of history before the fold
+                baselines.append(("seasonal naive", s[a + 1 - spec.m : b + 1 - spec.m]))
+            for name, pred in baselines:
                 score = mase(s[a + 1 : b + 1], pred, s[: a + 1], spec.m)
                 rows.append([spec.name, name, "", fold, score, 0.0])
                 if not FAST:
@@ -225,6 +225,7 @@ def report(df):
     )
     naive = stats.xs("naive", level="candidate")["median"]
     snaive = stats.xs("seasonal naive", level="candidate")["median"]
+    snaive = snaive.reindex(naive.index).fillna(np.inf)  # no season: naive only
     names = [c for c in candidates({}) if c in stats.index.get_level_values(1)]
     series = list(dict.fromkeys(df.series))
     lines = [
