@@ -62,11 +62,24 @@ EXPECTED_FAILED = {
 # every execution mode; eager execution skips tracing a graph for each of the
 # ~60 fits (14 s instead of 80 s per estimator, with the same results). Graph
 # mode, XLA and early stopping (a second fit) are tested in test_regressors.py.
-def dense_network(input_shape, n_outputs):
-    """A small network of the user's own: flatten the window, one Dense layer."""
-    inputs = keras.Input(input_shape)
-    x = keras.layers.Flatten()(inputs)
-    return keras.Model(inputs, keras.layers.Dense(n_outputs)(x))
+class DenseNetwork:
+    """A small network of the user's own: flatten the window, one Dense layer.
+
+    A callable with a fixed repr, not a function: the test ids hold the
+    estimator's repr, which must be the same in every pytest-xdist worker (a
+    function's repr holds its address).
+    """
+
+    def __call__(self, input_shape, n_outputs):
+        inputs = keras.Input(input_shape)
+        x = keras.layers.Flatten()(inputs)
+        return keras.Model(inputs, keras.layers.Dense(n_outputs)(x))
+
+    def __repr__(self):
+        return "DenseNetwork()"
+
+
+dense_network = DenseNetwork()
 
 
 _TINY = dict(
