@@ -99,6 +99,11 @@ def _row_scales(ids, scales):
     return np.array([scales.get(key, fallback) for key in ids], dtype=np.float64)
 
 
+def _calibration_count(size, n):
+    """``calibration_size`` as a count out of ``n`` (rows or time points)."""
+    return int(size) if is_int(size) else max(1, int(round(size * n)))
+
+
 def _check_coverage(owner, coverage):
     if (
         isinstance(coverage, bool)
@@ -387,7 +392,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             return
         if self.calibration == "last":
             size = self.calibration_size
-            n_cal = int(size) if is_int(size) else max(1, int(round(size * n_samples)))
+            n_cal = _calibration_count(size, n_samples)
             n_train = n_samples - n_cal - self.gap
             if n_train < 1:
                 raise ValueError(
@@ -421,8 +426,8 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                     f"ConformalForecaster expected time-ordered folds with "
                     f"training rows before test rows; fold {fold} does not "
                     f"have them. Use TimeSeriesSplit (PanelSplit for a panel): "
-                    f"errors measured on rows "
-                    f"older than the training rows are not forecast errors."
+                    f"errors measured on rows older than the training rows are "
+                    f"not forecast errors."
                 )
             yield train, test
 
@@ -431,7 +436,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         series against the times before them (and the gap)."""
         codes, n_times = PanelSplit()._time_codes(X)
         size = self.calibration_size
-        n_cal = int(size) if is_int(size) else max(1, int(round(size * n_times)))
+        n_cal = _calibration_count(size, n_times)
         first_cal = n_times - n_cal
         if first_cal - self.gap < 1:
             raise ValueError(
