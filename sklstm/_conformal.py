@@ -600,19 +600,46 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         step ahead, ``alpha = 1 - coverage``), and the row's conformity score
         replaces the oldest calibration score. The estimator is not refitted.
 
+        Rows whose target is NaN (in any step) are history only: they fill
+        the windows of the rows after them and are neither checked nor
+        scored. So a windowed pipeline can be updated one observation at a
+        time from anywhere in the series: pass the row whose targets were
+        just observed together with the ``window - 1`` rows before it, with
+        NaN targets for those (see the example).
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            New rows, oldest first, whose targets are now observed, with
-            enough history before them for the estimator's window.
+            New rows, oldest first, with enough history before them for the
+            estimator's window: rows that continue the fitted data, or
+            history rows first (NaN targets).
 
         y : array-like of shape (n_samples,) or (n_samples, n_steps)
-            Their targets.
+            Their targets, NaN for rows that are history only.
 
         Returns
         -------
         self : object
             The adapted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> from sklearn.linear_model import Ridge
+        >>> from sklstm import ConformalForecaster, make_lstm_pipeline
+        >>> from sklstm import make_supervised
+        >>> rng = np.random.default_rng(0)
+        >>> series = pd.Series(np.cumsum(rng.normal(size=300)), name="y")
+        >>> X, y = make_supervised(series)
+        >>> model = ConformalForecaster(make_lstm_pipeline(5, Ridge()), coverage=0.8)
+        >>> model = model.fit(X.iloc[:200], y.iloc[:200])
+        >>> t = 250  # the target of row t has just been observed
+        >>> targets = y.iloc[t - 4 : t + 1].copy()
+        >>> targets.iloc[:-1] = np.nan  # the 4 rows before it: history only
+        >>> model = model.update(X.iloc[t - 4 : t + 1], targets)
+        >>> len(model.alpha_history_)  # one observation checked and scored
+        1
         """
         check_is_fitted(self)
         n = _num_samples(X)
@@ -625,7 +652,8 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 f"for {n} row(s); got shape {np.shape(y)}."
             )
         target = 1.0 - self.coverage
-        for t in range(n):
+        observed = ~np.isnan(truth).any(axis=1)
+        for t in np.flatnonzero(observed):
             width = self._quantile(1.0 - self.alpha_) * scale[t]
             miss = np.where(
                 np.isneginf(width),

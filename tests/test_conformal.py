@@ -4,8 +4,10 @@
 import math
 import pickle
 import re
+import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
@@ -146,6 +148,35 @@ def _aci_by_hand(scores, preds, truth, coverage, gamma):
         alpha = alpha + gamma * (alpha_target - err)
         scores = [*scores[1:], abs(y - pred)]
     return np.array(history), alpha
+
+
+def test_update_reads_nan_target_rows_as_history_only():
+    # A windowed pipeline updated from the middle of the series: the rows
+    # before the observed one carry NaN targets and only fill its window, so
+    # the update equals the one made from rows that continue the fitted data.
+    t = np.arange(260.0)
+    series = pd.Series(np.sin(t / 4) + 0.01 * t, name="y")
+    X, y = make_supervised(series)
+    base = ConformalForecaster(make_lstm_pipeline(6, Ridge()), coverage=0.8)
+    base.fit(X.iloc[:200], y.iloc[:200])
+    continuing = clone(base).fit(X.iloc[:200], y.iloc[:200])
+    continuing.update(X.iloc[200:201], y.iloc[200:201])
+    targets = y.iloc[195:201].copy()
+    targets.iloc[:-1] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no padded window
+        base.update(X.iloc[195:201], targets)
+    assert len(base.alpha_history_) == 1
+    assert_allclose(base.alpha_, continuing.alpha_)
+    assert_allclose(base.calibration_scores_, continuing.calibration_scores_)
+    # From far after the fitted data, with its history: one score replaced.
+    before = base.calibration_scores_.copy()
+    targets = y.iloc[245:251].copy()
+    targets.iloc[:-1] = np.nan
+    base.update(X.iloc[245:251], targets)
+    assert_allclose(base.calibration_scores_[:-1], before[1:])
+    pred, truth = base.estimator_.predict(X.iloc[245:251])[-1], y.iloc[250]
+    assert base.calibration_scores_[-1, 0] == pytest.approx(abs(truth - pred))
 
 
 def test_update_follows_the_published_rule(rng):
