@@ -39,6 +39,7 @@ from ._levels import (
     in_units,
     past_of,
     quantiles_in_units,
+    static_features,
 )
 from ._params import check_fit_params, check_param_names, seed_of
 from ._quantiles import PinballLoss, check_quantiles
@@ -128,12 +129,13 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
             "linear_skip": self._linear_skip(),
             "relative": getattr(self, "level_", None) is not None,
             "scaled": self.normalize == "window" and self.level_ is not None,
+            "static": getattr(self, "static_features_", ()),
             "quantiles": self._quantile_levels(),
             "future_steps": self.n_future_steps_,
             **model_params,  # routed model__* parameters win
         }
         # Left out at their defaults: the safe format knows networks without.
-        for name in ("future_steps", "scaled"):
+        for name in ("future_steps", "scaled", "static"):
             if not network.get(name, True):
                 del network[name]
         # Recorded for the safe format (sklstm.save), which rebuilds the
@@ -408,6 +410,11 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
             if self.n_future_steps_:
                 check_forecast_steps(self, windows, self.n_future_steps_)
             self.level_ = fit_level(self, windows, y)
+            # Read as they are, not relative to the last step (all zeros).
+            relative = self.level_ is not None
+            self.static_features_ = (
+                static_features(past_of(self, windows)) if relative else ()
+            )
             budget = (budget_epochs or epochs) * math.ceil(n_windows / self.batch_size)
             self._build_and_compile(
                 train_steps=budget, batches_per_epoch=math.ceil(n_train / batch_size)

@@ -26,6 +26,7 @@ def make_lstm_pipeline(
     fill_value="auto",
     known_future=None,
     series_id=None,
+    static_id=False,
 ):
     """The standard leakage-safe LSTM pipeline: scale, window, regress.
 
@@ -73,6 +74,14 @@ def make_lstm_pipeline(
         linear model on raw lags is scale-equivariant as it is. Pass
         ``scaler=SeriesScaler(series_id)`` to scale each series' inputs with
         its own statistics. See :ref:`panels`.
+
+        .. versionadded:: 0.1
+
+    static_id : bool, default=False
+        With ``series_id``: also give the regressor each series' id, one-hot,
+        as a static input (``SequenceWindower(static_id=True)``), so that one
+        global network can learn what sets each series apart. See
+        :ref:`panels`.
 
         .. versionadded:: 0.1
 
@@ -162,6 +171,7 @@ def make_lstm_pipeline(
         flatten=flatten,
         known_future=known_future,
         series_id=series_id,
+        static_id=static_id,
     )
     steps.append(("windower", windower))
     steps.append(("regressor", regressor))

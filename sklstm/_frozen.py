@@ -23,7 +23,7 @@ from . import gates
 from ._activations import _ACTIVATIONS
 from ._inputs import validate_windows
 from ._known_future import future_inputs, future_term
-from ._levels import in_units, quantiles_in_units, window_spread
+from ._levels import in_units, quantiles_in_units, relative_window, window_spread
 from ._validation import check_is_fitted, is_int
 
 __all__ = ["NETWORK_ARGS", "FrozenRegressor", "NumpyNetwork"]
@@ -50,6 +50,7 @@ NETWORK_ARGS = {
     "unit_forget_bias": True,
     "future_steps": 0,
     "scaled": False,
+    "static": (),
 }
 
 _GATES = {"lstm": 4, "gru": 3}
@@ -113,10 +114,14 @@ def network_args(args):
             )
         else:
             quantiles = tuple(float(q) for q in values)
+    static = args["static"]
+    if not isinstance(static, tuple | list) or not all(is_int(f, 0) for f in static):
+        problems.append(f"static={static!r} (expected feature indices >= 0)")
     if problems:
         raise ValueError(f"invalid network argument(s): {', '.join(problems)}")
     return {
         **args,
+        "static": tuple(int(f) for f in static),
         "units": tuple(int(u) for u in units),
         "quantiles": quantiles,
         "future_steps": int(args["future_steps"]),
@@ -293,9 +298,10 @@ class NumpyNetwork:
             X, future = X[:, :-n_future], X[:, -n_future:]
             spread = window_spread_np if args.get("scaled") else None
             future = future_inputs(X, future, args["relative"], last_observed, spread)
-        x = X - last_observed(X)[:, None, :] if args["relative"] else X
-        if args["relative"] and args.get("scaled"):
-            x = x / window_spread_np(X)[:, None, :]
+        x = X
+        if args["relative"]:
+            spread = window_spread_np(X) if args["scaled"] else None
+            x = relative_window(X, last_observed(X), spread, args["static"])
         mask = None
         if args["mask_missing"]:
             missing = np.isnan(x)

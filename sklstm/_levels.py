@@ -26,7 +26,9 @@ __all__ = [
     "level_of",
     "past_of",
     "quantiles_in_units",
+    "relative_window",
     "spread_of",
+    "static_features",
     "window_spread",
 ]
 
@@ -179,6 +181,45 @@ def in_units(owner, raw, windows, quantiles):
         return quantiles_in_units(owner, raw, windows)[..., quantiles.index(0.5)]
     change = owner.target_scaler_.inverse_transform(raw)
     return change * spread_of(owner, windows) + level_of(owner, windows)
+
+
+def relative_window(x, last, spread=None, static=(), *, xp=np):
+    """Each window relative to its last observed step: the network's input.
+
+    ``last`` holds each window's last observed values (n, features);
+    ``spread``, if given, each window's spread (:func:`window_spread`), which
+    the change is divided by. The ``static`` features (indices) are kept as
+    they are: constant over every window (a one-hot series id), they would
+    read as zeros. ``xp`` is :mod:`numpy` or :mod:`keras.ops`; the Keras
+    layer, the NumPy predict path and the frozen network all call this.
+    """
+    relative = x - last[:, None, :]
+    if spread is not None:
+        relative = relative / spread[:, None, :]
+    if len(static):
+        keep = np.isin(np.arange(x.shape[-1]), static)
+        relative = xp.where(keep, x, relative)
+    return relative
+
+
+def static_features(windows):
+    """The features that never change within any window (indices, a tuple).
+
+    Read relative to the window's last step they would be all zeros, so the
+    network reads them as they are: a series id appended to every step
+    (``SequenceWindower(static_id=True)``) is one. Steps next to a NaN are
+    not compared.
+    """
+    step = np.diff(windows.rows, axis=0)
+    changes = np.concatenate(
+        [np.zeros((1, windows.n_features)), np.cumsum(step != 0, axis=0)]
+    )  # NaN != 0 is True: exclude the steps next to a NaN
+    changes -= np.concatenate(
+        [np.zeros((1, windows.n_features)), np.cumsum(np.isnan(step), axis=0)]
+    )
+    last = windows.starts + windows.length - 1
+    within = changes[last] - changes[windows.starts]  # (n_windows, features)
+    return tuple(int(f) for f in np.flatnonzero(~np.any(within > 0, axis=0)))
 
 
 def window_spread(x, xp):

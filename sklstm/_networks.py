@@ -23,7 +23,7 @@ import keras
 from keras import layers, ops
 
 from ._known_future import future_inputs
-from ._levels import window_spread
+from ._levels import relative_window, window_spread
 from ._quantiles import MonotoneQuantiles
 
 __all__ = [
@@ -101,25 +101,28 @@ class RelativeToLast(layers.Layer):
     observed step, so the network reads shapes, not levels, and a trend that
     leaves the training range still looks familiar. With ``scaled``, also
     divided by the feature's spread over the window (:func:`window_spread`),
-    so that it reads the same shape whatever the scale of the series. NaN
-    steps stay NaN (and are masked by :class:`NaNMask` after it).
+    so that it reads the same shape whatever the scale of the series. The
+    ``static`` features (indices: constant within every window, such as a
+    one-hot series id) pass unchanged. NaN steps stay NaN (and are masked by
+    :class:`NaNMask` after it).
     """
 
-    def __init__(self, scaled=False, **kwargs):
+    def __init__(self, scaled=False, static=(), **kwargs):
         super().__init__(**kwargs)
         self.scaled = bool(scaled)
+        self.static = tuple(int(f) for f in static)
 
     def call(self, inputs):
-        relative = inputs - last_observed(inputs, ops)[:, None, :]
-        if self.scaled:
-            relative = relative / window_spread(inputs, ops)[:, None, :]
-        return relative
+        spread = window_spread(inputs, ops) if self.scaled else None
+        last = last_observed(inputs, ops)
+        return relative_window(inputs, last, spread, self.static, xp=ops)
 
     def compute_output_shape(self, input_shape):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "scaled": self.scaled}
+        config = {**super().get_config(), "scaled": self.scaled}
+        return {**config, "static": list(self.static)} if self.static else config
 
 
 @keras.saving.register_keras_serializable(package="sklstm")
@@ -249,6 +252,7 @@ def build_network(
     linear_skip=None,
     relative=False,
     scaled=False,
+    static=(),
     quantiles=None,
     future_steps=0,
     **cell_kwargs,
@@ -287,6 +291,9 @@ def build_network(
     scaled : bool, default=False
         With ``relative``, also divide each window by its spread per feature
         (``normalize="window"``).
+    static : tuple of int, default=()
+        With ``relative``, the features that :class:`RelativeToLast` passes
+        unchanged: constant within every window (a one-hot series id).
     quantiles : sequence of float or None, default=None
         Levels of a quantile head: the Dense head gets ``n_outputs *
         len(quantiles)`` units and :class:`~sklstm._quantiles.MonotoneQuantiles`
@@ -318,7 +325,7 @@ def build_network(
             )
         inputs = PastSteps(future_steps, name="past_steps")(windows)
     if relative:
-        x = RelativeToLast(scaled, name="relative_to_last")(inputs)
+        x = RelativeToLast(scaled, static, name="relative_to_last")(inputs)
     else:
         x = inputs
     x = NaNMask(name="nan_mask")(x) if mask_missing else x

@@ -19,6 +19,7 @@ from keras import layers
 
 from . import gates
 from ._known_future import future_inputs, future_term
+from ._levels import relative_window
 from ._networks import (
     ForecastSteps,
     LinearSkip,
@@ -90,10 +91,9 @@ def _relative(model, X):
     found = [layer for layer in model.layers if isinstance(layer, RelativeToLast)]
     if not found:
         return X
-    relative = X - last_observed(X, np)[:, None, :]
-    if found[0].scaled:
-        relative = relative / window_spread(X, np)[:, None, :]
-    return relative.astype(X.dtype)
+    spread = window_spread(X, np) if found[0].scaled else None
+    last = last_observed(X, np)
+    return relative_window(X, last, spread, found[0].static).astype(X.dtype)
 
 
 def _observed(model, X):

@@ -13,6 +13,8 @@ so that later rows of a series get that series' history;
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -327,3 +329,46 @@ class SeriesScaler(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         tags.input_tags.allow_nan = True
         tags.input_tags.string = True
         return tags
+
+
+def series_categories(windower, ids):
+    """The sorted series of ``ids`` for a one-hot static input, or None."""
+    if not windower.static_id:
+        return None
+    if ids is None:
+        raise ValueError(
+            f"{type(windower).__name__} got static_id=True without series_id: "
+            f"the static input is the series id. Pass series_id (the id "
+            f"column of the panel) or leave static_id=False."
+        )
+    categories = pd.unique(ids)
+    try:
+        return np.asarray(sorted(categories), dtype=ids.dtype)
+    except TypeError:  # ids of mixed types: order of first appearance
+        return np.asarray(categories, dtype=ids.dtype)
+
+
+def one_hot(windower, ids):
+    """The one-hot series id of each row over ``series_ids_`` (float)."""
+    categories = windower.series_ids_
+    codes = pd.Index(categories).get_indexer(ids)
+    unseen = codes < 0
+    if unseen.any():
+        shown = ", ".join(map(repr, pd.unique(ids[unseen])[:5]))
+        warnings.warn(
+            f"{type(windower).__name__} got series not seen in fit ({shown}): "
+            f"their static id input is all zeros, so the network forecasts "
+            f"them as an average series. Refit with their rows to learn them.",
+            UserWarning,
+            stacklevel=4,
+        )
+    table = np.zeros((len(ids), len(categories)))
+    table[np.flatnonzero(~unseen), codes[~unseen]] = 1.0
+    return table
+
+
+def with_unknown_features(steps, n_features):
+    """Forecast ``steps`` (3-D) with ``n_features`` more features, all NaN."""
+    n, length, _ = steps.shape
+    unknown = np.full((n, length, n_features), np.nan, dtype=steps.dtype)
+    return np.concatenate([steps, unknown], axis=2)

@@ -27,7 +27,14 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.metaestimators import available_if
 
 from ._known_future import LeadLayout, undeclared_leads
-from ._panels import panel_memory, panel_windows, split_series_id
+from ._panels import (
+    one_hot,
+    panel_memory,
+    panel_windows,
+    series_categories,
+    split_series_id,
+    with_unknown_features,
+)
 from ._validation import (
     Real,
     _check_feature_names_in,
@@ -100,6 +107,17 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
 
         .. versionadded:: 0.1
 
+    static_id : bool, default=False
+        With ``series_id``: also give each window the series' id as a static
+        input, one-hot over the series seen in :meth:`fit` (``series_ids_``),
+        appended to every past step as features ``{series_id}={id}`` (once,
+        after the lags, with ``flatten=True``). The sklstm regressors read
+        such features as they are, not relative to the last step. A series
+        not seen in fit gets all zeros (with a warning): the network then
+        forecasts it as an average series.
+
+        .. versionadded:: 0.1
+
     Attributes
     ----------
     n_features_in_ : int
@@ -131,6 +149,10 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
     memory_freq_ : str or None
         With ``series_id``: the frequency of a DatetimeIndex, as a string
         (``memory_index_`` repeats the times of the series and has none).
+
+    series_ids_ : ndarray of shape (n_series,) or None
+        With ``static_id=True``: the series seen in :meth:`fit`, sorted, in
+        the order of the one-hot features. None otherwise.
 
     See Also
     --------
@@ -234,16 +256,18 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         flatten=False,
         known_future=None,
         series_id=None,
+        static_id=False,
     ):
         self.window = window
         self.fill_value = fill_value
         self.flatten = flatten
         self.known_future = known_future
         self.series_id = series_id
+        self.static_id = static_id
 
     def __setstate__(self, state):
-        # A windower pickled before known_future and series_id existed.
-        state = {"known_future": None, "series_id": None, **state}
+        # A windower pickled before known_future, series_id and static_id.
+        state = {"known_future": None, "series_id": None, "static_id": False, **state}
         super().__setstate__(state)
 
     def _validate(self, X, *, reset):
@@ -280,6 +304,7 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         ids = None
         if self.series_id is not None:
             ids, X = split_series_id(self, X, self.series_id)
+        self.series_ids_ = series_categories(self, ids)
         index = _regular_index(X)
         values = self._validate(X, reset=True)
         layout = self._lead_layout()
@@ -288,6 +313,9 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
             values = values[:, layout.past]
         else:
             self._warn_undeclared_leads()
+        if self.series_ids_ is not None and not self.flatten:
+            # Every past step carries the id, so the memory's rows do too.
+            values = np.hstack([values, one_hot(self, ids).astype(values.dtype)])
         if ids is not None:
             self.memory_, self.memory_index_, self.memory_series_, self.memory_freq_ = (
                 panel_memory(X.index, ids, values, self.window, _regular_index)
@@ -330,6 +358,10 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         X = self._validate(X, reset=False)
         layout = self._lead_layout()
         table, X = X, X if layout is None else X[:, layout.past]
+        categories = getattr(self, "series_ids_", None)  # None before 0.1
+        static = None if categories is None else one_hot(self, ids)
+        if static is not None and not self.flatten:
+            X = np.hstack([X, static.astype(X.dtype)])  # windowed as a feature
         if ids is not None:
             windows = self._panel_windows(ids, index, X)
         elif X.shape[0] < self.window and not len(lags):
@@ -348,12 +380,15 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
             windows = _sliding_windows(X, self.window, self.fill_value, lags, rows)
         if self.flatten:
             windows = windows.reshape(X.shape[0], -1)
-            if layout is None:
-                return windows
-            return np.hstack([windows, table[:, layout.leads.ravel()]])
+            if layout is not None:
+                windows = np.hstack([windows, table[:, layout.leads.ravel()]])
+            return windows if static is None else np.hstack([windows, static])
         if layout is None:
             return windows
-        return np.concatenate([windows, layout.forecast_steps(table)], axis=1)
+        steps = layout.forecast_steps(table)
+        if static is not None:  # not a covariate known in advance: NaN
+            steps = with_unknown_features(steps, static.shape[1])
+        return np.concatenate([windows, steps], axis=1)
 
     def _panel_windows(self, ids, index, X):
         """The windows of a panel, each series apart (:mod:`sklstm._panels`)."""
@@ -474,7 +509,10 @@ class SequenceWindower(VersionedPickleMixin, TransformerMixin, BaseEstimator):
             for name in past
         ]
         leads = [] if layout is None else list(names[layout.leads.ravel()])
-        return np.asarray(lags + leads, dtype=object)
+        ids = getattr(self, "series_ids_", None)
+        ids = [] if ids is None else list(ids)
+        static = [f"{self.series_id}={key}" for key in ids]
+        return np.asarray(lags + leads + static, dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

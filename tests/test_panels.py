@@ -261,6 +261,111 @@ def test_panel_pipeline_saves_safely_and_loads_without_keras_equal(
     )
 
 
+# --- the series id as a static input ----------------------------------------------
+
+
+def test_static_id_appends_each_rows_one_hot_id_to_every_past_step():
+    data = panel()
+    windower = SequenceWindower(5, series_id="store", static_id=True).fit(data)
+    assert list(windower.series_ids_) == ["s0", "s1", "s2"]
+    out = windower.transform(data)
+    plain = SequenceWindower(5, series_id="store").fit(data).transform(data)
+    assert out.shape == (*plain.shape[:2], 1 + 3)
+    np.testing.assert_array_equal(out[..., :1], plain)
+    codes = pd.get_dummies(data["store"]).to_numpy(dtype=float)
+    expected = np.repeat(codes[:, None], 5, axis=1)
+    expected[np.isnan(plain[..., 0])] = np.nan  # steps never observed: padding
+    np.testing.assert_array_equal(out[..., 1:], expected)
+    # Later rows continue each series' memory, id included.
+    cutoff = data.index < "2024-01-22"
+    later = SequenceWindower(5, series_id="store", static_id=True).fit(data[cutoff])
+    np.testing.assert_array_equal(later.transform(data[~cutoff]), out[~cutoff])
+
+
+def test_static_id_flattened_is_appended_once_after_the_lags():
+    data = panel()
+    windower = SequenceWindower(2, series_id="store", static_id=True, flatten=True)
+    out = windower.fit(data).transform(data)
+    assert list(windower.get_feature_names_out()) == [
+        "sales_lag1",
+        "sales_lag0",
+        "store=s0",
+        "store=s1",
+        "store=s2",
+    ]
+    codes = pd.get_dummies(data["store"]).to_numpy(dtype=float)
+    np.testing.assert_array_equal(out[:, 2:], codes)
+    again = pickle.loads(pickle.dumps(windower))
+    np.testing.assert_array_equal(again.transform(data), out)
+
+
+def test_static_id_of_an_unseen_series_is_zeros_with_a_warning():
+    data = panel()
+    windower = SequenceWindower(3, series_id="store", static_id=True)
+    windower.fit(data[data["store"] != "s2"])
+    with pytest.warns(UserWarning, match=r"not seen in fit \('s2'\).*all zeros"):
+        out = windower.transform(data[data["store"] == "s2"])
+    observed = ~np.isnan(out[..., 0])
+    assert observed.any() and np.all(out[..., 1:][observed] == 0)
+
+
+def test_static_id_needs_a_series_id():
+    with pytest.raises(ValueError, match="static_id=True without series_id"):
+        SequenceWindower(3, static_id=True).fit(panel()[["sales"]])
+
+
+@pytest.fixture(scope="module")
+def static_lstm():
+    from sklstm import LSTMRegressor
+
+    data = panel(lengths=(60, 50, 40), scales=(1.0, 30.0, 0.5))
+    X, Y = make_supervised(data, target="sales", series_id="store")
+    regressor = LSTMRegressor(units=4, epochs=3, random_state=0, early_stopping=False)
+    pipe = make_lstm_pipeline(7, regressor, series_id="store", static_id=True)
+    return X, Y, pipe.fit(X, Y)
+
+
+def test_the_network_reads_the_static_id_as_it_is(static_lstm):
+    X, _, pipe = static_lstm
+    regressor = pipe[-1]
+    assert regressor.static_features_ == (1, 2, 3)  # after the sales history
+    windows = pipe[:-1].transform(X)
+    # The same windows with another series' id: a different forecast. Read
+    # relative to the last step, the id would be zeros and change nothing.
+    swapped = windows.copy()
+    swapped[..., 1:] = swapped[..., [2, 3, 1]]
+    for backend in ("keras", "numpy"):
+        regressor.set_params(predict_backend=backend)
+        assert np.abs(regressor.predict(swapped) - regressor.predict(windows)).min() > 0
+    by_keras = regressor.set_params(predict_backend="keras").predict(windows)
+    by_numpy = regressor.set_params(predict_backend="numpy").predict(windows)
+    np.testing.assert_allclose(by_numpy, by_keras, rtol=1e-5, atol=1e-4)
+
+
+def test_static_id_pipeline_saves_safely_and_loads_without_keras_equal(
+    static_lstm, tmp_path
+):
+    import sklstm
+
+    X, _, pipe = static_lstm
+    sklstm.save(pipe, tmp_path / "static.sklstm")
+    loaded = sklstm.load(tmp_path / "static.sklstm")
+    assert list(loaded[0].series_ids_) == ["s0", "s1", "s2"]
+    np.testing.assert_allclose(loaded.predict(X), pipe.predict(X), atol=1e-5)
+
+
+def test_single_series_models_find_no_static_feature():
+    from sklstm import LSTMRegressor
+
+    t = np.arange(80.0)
+    X, y = make_supervised(
+        pd.DataFrame({"y": np.sin(t / 5), "x": np.cos(t / 3)}), target="y"
+    )
+    regressor = LSTMRegressor(units=2, epochs=1, random_state=0)
+    pipe = make_lstm_pipeline(6, regressor).fit(X, y)
+    assert pipe[-1].static_features_ == ()
+
+
 # --- conformal intervals per series --------------------------------------------
 
 
