@@ -320,6 +320,18 @@ def sklstm_window(m, h):
 
 @register("sklstm global LSTM")
 def forecast_sklstm_global(train_list, m, h):
+    """One sklstm LSTM fitted on all of train_list (a panel); (n_series, h)."""
+    return sklstm_global(train_list, m, h)
+
+
+@register("sklstm global LSTM, id input")
+def forecast_sklstm_global_id(train_list, m, h):
+    """The same with each series' id as a static one-hot input
+    (``make_lstm_pipeline(..., static_id=True)``)."""
+    return sklstm_global(train_list, m, h, static_id=True)
+
+
+def sklstm_global(train_list, m, h, static_id=False):
     """One sklstm LSTM fitted on all of train_list (a panel); (n_series, h).
 
     The panel is a long table (``series``, integer time, ``value``);
@@ -349,7 +361,9 @@ def forecast_sklstm_global(train_list, m, h):
             table, target="value", series_id="series", horizon=range(1, h + 1)
         )
     regressor = LSTMRegressor(random_state=0, batch_size=SKLSTM_BATCH, epochs=epochs)
-    pipe = make_lstm_pipeline(window, regressor, series_id="series").fit(X, Y)
+    pipe = make_lstm_pipeline(
+        window, regressor, series_id="series", static_id=static_id
+    ).fit(X, Y)
     out = forecast(pipe, table)
     result = np.full((len(train_list), h), np.nan)
     for series, rows in out.groupby("series"):
