@@ -85,7 +85,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         "recurrent_activation": [str, callable],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
-        "linear_skip": [StrOptions({"auto", "last", "window"}), None],
+        "linear_skip": [StrOptions({"auto", "last", "window", "relative"}), None],
         "optimizer": "no_validation",
         "learning_rate": [Interval(Real, 0, None, closed="neither"), None],
         "loss": [str, callable],

@@ -23,7 +23,13 @@ from . import gates
 from ._activations import _ACTIVATIONS
 from ._inputs import validate_windows
 from ._known_future import future_inputs, future_term
-from ._levels import in_units, quantiles_in_units, relative_window, window_spread
+from ._levels import (
+    in_units,
+    quantiles_in_units,
+    relative_window,
+    skip_inputs,
+    window_spread,
+)
 from ._validation import check_is_fitted, is_int
 
 __all__ = ["NETWORK_ARGS", "FrozenRegressor", "NumpyNetwork"]
@@ -84,7 +90,7 @@ def network_args(args):
             )
     if args["merge_mode"] not in _MERGE_MODES:
         problems.append(f"merge_mode={args['merge_mode']!r}")
-    if args["linear_skip"] not in (None, "last", "window"):
+    if args["linear_skip"] not in (None, "last", "window", "relative"):
         problems.append(f"linear_skip={args['linear_skip']!r}")
     if not is_int(args["future_steps"], 0):
         problems.append(f"future_steps={args['future_steps']!r} (expected an int >= 0)")
@@ -169,6 +175,7 @@ def expected_layers(input_shape, n_outputs, args):
         layers.append((name, shapes * directions))
         width = u * widen
     skip = {None: 0, "last": n_features, "window": steps * n_features}
+    skip["relative"] = skip["window"]
     width += skip[args["linear_skip"]]
     head = n_outputs * (1 if args["quantiles"] is None else len(args["quantiles"]))
     layers.append(("head", [(width, head), (head,)]))
@@ -302,6 +309,7 @@ class NumpyNetwork:
         if args["relative"]:
             spread = window_spread_np(X) if args["scaled"] else None
             x = relative_window(X, last_observed(X), spread, args["static"])
+        relative = x  # what the recurrent layers (and a relative skip) read
         mask = None
         if args["mask_missing"]:
             missing = np.isnan(x)
@@ -324,14 +332,9 @@ class NumpyNetwork:
                 )
                 x = forward(x, weights[0], mask=mask, return_sequences=sequences)
         if args["linear_skip"] is not None:
-            observed = ~np.isnan(X).any(axis=-1, keepdims=True)
-            skip = np.where(observed, X, 0).astype(X.dtype)
-            skip = (
-                skip[:, -1, :]
-                if args["linear_skip"] == "last"
-                else skip.reshape(len(X), -1)
-            )
-            x = np.concatenate([x, skip], axis=1)
+            mode = args["linear_skip"]
+            skip = skip_inputs(relative if mode == "relative" else X, mode)
+            x = np.concatenate([x, skip.astype(X.dtype)], axis=1)
         kernel, bias = self._by_name["head"]
         out = x @ kernel + bias
         if n_future:

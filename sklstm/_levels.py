@@ -27,6 +27,7 @@ __all__ = [
     "past_of",
     "quantiles_in_units",
     "relative_window",
+    "skip_inputs",
     "spread_of",
     "static_features",
     "window_spread",
@@ -200,6 +201,18 @@ def relative_window(x, last, spread=None, static=(), *, xp=np):
         keep = np.isin(np.arange(x.shape[-1]), static)
         relative = xp.where(keep, x, relative)
     return relative
+
+
+def skip_inputs(x, mode, xp=np):
+    """What a linear skip path reads of windows ``x``: the last step
+    (``mode="last"``) or every step, flattened; steps with a NaN read as
+    zeros. For ``mode="relative"`` pass the windows as the recurrent layers
+    read them (:func:`relative_window`)."""
+    observed = xp.logical_not(xp.any(xp.isnan(x), axis=-1, keepdims=True))
+    x = xp.where(observed, x, xp.zeros_like(x))
+    if mode == "last":
+        return x[:, -1, :]
+    return xp.reshape(x, (-1, x.shape[1] * x.shape[2]))
 
 
 def static_features(windows):

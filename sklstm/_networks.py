@@ -23,7 +23,7 @@ import keras
 from keras import layers, ops
 
 from ._known_future import future_inputs
-from ._levels import relative_window, window_spread
+from ._levels import relative_window, skip_inputs, window_spread
 from ._quantiles import MonotoneQuantiles
 
 __all__ = [
@@ -155,7 +155,10 @@ class LinearSkip(layers.Layer):
     "highway" of LSTNet does), so that the network can express a linear
     autoregression, e.g. the last observed value, exactly. Steps with a NaN
     contribute zeros: like the recurrent layers, the path never reads a
-    missing step.
+    missing step. ``mode="relative"`` flattens the whole window as
+    ``"window"`` does; :func:`build_network` feeds it the window as the
+    recurrent layers read it (relative to its last step) instead of the
+    inputs.
     """
 
     def __init__(self, mode="last", **kwargs):
@@ -163,11 +166,7 @@ class LinearSkip(layers.Layer):
         self.mode = mode
 
     def call(self, inputs):
-        observed = ops.logical_not(ops.any(ops.isnan(inputs), axis=-1, keepdims=True))
-        x = ops.where(observed, inputs, ops.zeros_like(inputs))
-        if self.mode == "last":
-            return x[:, -1, :]
-        return ops.reshape(x, (-1, x.shape[1] * x.shape[2]))
+        return skip_inputs(inputs, self.mode, ops)
 
     def compute_output_shape(self, input_shape):
         if self.mode == "last":
@@ -282,9 +281,10 @@ def build_network(
     mask_missing : bool, default=True
         Put a :class:`NaNMask` in front, so that time steps holding NaN are
         skipped.
-    linear_skip : {"last", "window"} or None, default=None
-        Also feed the head, linearly, the last step's inputs or the whole
-        window's (:class:`LinearSkip`).
+    linear_skip : {"last", "window", "relative"} or None, default=None
+        Also feed the head, linearly, the last step's inputs, the whole
+        window's, or the whole window as the recurrent layers read it
+        (relative to its last step, with ``relative``) (:class:`LinearSkip`).
     relative : bool, default=False
         Put :class:`RelativeToLast` in front: the recurrent layers read each
         window relative to its last observed step.
@@ -328,6 +328,7 @@ def build_network(
         x = RelativeToLast(scaled, static, name="relative_to_last")(inputs)
     else:
         x = inputs
+    relative_input = x
     x = NaNMask(name="nan_mask")(x) if mask_missing else x
     for index, width in enumerate(units):
         recurrent = layer_class(
@@ -346,7 +347,8 @@ def build_network(
             )
         x = recurrent(x)
     if linear_skip is not None:
-        skip = LinearSkip(linear_skip, name="linear_skip")(inputs)
+        source = relative_input if linear_skip == "relative" else inputs
+        skip = LinearSkip(linear_skip, name="linear_skip")(source)
         x = layers.Concatenate(name=f"{cell}_and_skip")([x, skip])
     n_quantiles = 1 if quantiles is None else len(quantiles)
     head = layers.Dense(int(n_outputs) * n_quantiles, name="head")(x)

@@ -19,7 +19,7 @@ from keras import layers
 
 from . import gates
 from ._known_future import future_inputs, future_term
-from ._levels import relative_window
+from ._levels import relative_window, skip_inputs
 from ._networks import (
     ForecastSteps,
     LinearSkip,
@@ -172,9 +172,8 @@ def _linear_skip(model, X):
     skips = [layer for layer in model.layers if isinstance(layer, LinearSkip)]
     if not skips:
         return None
-    observed = ~np.isnan(X).any(axis=-1, keepdims=True)
-    x = np.where(observed, X, 0).astype(X.dtype)
-    return x[:, -1, :] if skips[0].mode == "last" else x.reshape(len(x), -1)
+    mode = skips[0].mode
+    return skip_inputs(_relative(model, X) if mode == "relative" else X, mode)
 
 
 def gate_activations(model, X):

@@ -15,6 +15,9 @@ NETWORKS = [
     dict(units=(3, 2), bidirectional=True),
     dict(units=(4,), linear_skip="last"),
     dict(units=(4,), linear_skip="window", n_outputs=3),
+    dict(units=(4,), linear_skip="relative", relative=True, n_outputs=2),
+    dict(units=(3,), linear_skip="relative", relative=True, scaled=True),
+    dict(units=(3,), linear_skip="relative", relative=True, static=(1,)),
 ]
 
 

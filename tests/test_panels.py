@@ -214,6 +214,22 @@ def test_window_normalisation_is_equivariant_to_a_series_scale(global_lstm):
     np.testing.assert_allclose(after[~mine], before[~mine])
 
 
+def test_a_relative_linear_path_keeps_the_panel_equivariant(global_lstm):
+    from sklstm import LSTMRegressor
+
+    X, Y, _ = global_lstm
+    regressor = LSTMRegressor(
+        units=3, epochs=2, random_state=0, early_stopping=False, linear_skip="relative"
+    )
+    pipe = make_lstm_pipeline(7, regressor, series_id="store").fit(X, Y)
+    assert pipe[-1].model_.get_layer("linear_skip").mode == "relative"
+    mine = (X["store"] == "s1").to_numpy()
+    moved = X.copy()
+    moved.loc[mine, "sales"] = 250.0 * moved.loc[mine, "sales"]
+    before, after = pipe.predict(X), pipe.predict(moved)
+    np.testing.assert_allclose(after[mine], 250.0 * before[mine], rtol=1e-4)
+
+
 def test_window_normalisation_numpy_path_matches_keras(global_lstm):
     X, _, pipe = global_lstm
     regressor = pipe[-1].set_params(predict_backend="keras")

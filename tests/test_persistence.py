@@ -62,6 +62,7 @@ NETWORKS = {
     "lstm": LSTMRegressor(units=2, **TINY),
     "gru-normalize": LSTMRegressor(units=2, cell="gru", normalize="last", **TINY),
     "stacked-skip": StackedLSTMRegressor(units=(3, 2), linear_skip="window", **TINY),
+    "lstm-relative-skip": LSTMRegressor(units=2, linear_skip="relative", **TINY),
     "bilstm-sum-skip": BiLSTMRegressor(
         units=2, merge_mode="sum", linear_skip="last", **TINY
     ),

@@ -240,7 +240,7 @@ def test_regressor_early_stopping_with_validation_split_is_an_error(windows):
         LSTMRegressor(units=2, validation_split=0.2).fit(X, y)
 
 
-@pytest.mark.parametrize("skip", ["last", "window"])
+@pytest.mark.parametrize("skip", ["last", "window", "relative"])
 def test_regressor_linear_skip_numpy_path_equals_keras(skip, windows):
     X, y = windows
     est = LSTMRegressor(**FAST, linear_skip=skip).fit(X, y)

@@ -47,9 +47,12 @@ class StackedLSTMRegressor(SequenceRegressorBase):
         Fraction of the recurrent state dropped at each step, during training
         only. It rules out the fused cuDNN kernel on a GPU.
 
-    linear_skip : {"auto", "last", "window"} or None, default="auto"
-        Also feed the head, linearly, the last step's inputs ("last") or the
-        whole window ("window"), around the recurrent layers (LSTNet's
+    linear_skip : {"auto", "last", "window", "relative"} or None, \
+            default="auto"
+        Also feed the head, linearly, the last step's inputs ("last"), the
+        whole window ("window") or the whole window as the recurrent layers
+        read it ("relative": relative to its last step, and in its spread
+        with ``normalize="window"``), around the recurrent layers (LSTNet's
         autoregressive highway): the network can express a linear
         autoregression exactly, and the recurrent layers learn what is left.
         "auto" is "window" when the network learns the change from the last
