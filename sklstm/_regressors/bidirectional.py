@@ -222,6 +222,12 @@ class BiLSTMRegressor(SequenceRegressorBase):
     n_outputs_ : int
         Number of outputs (columns of ``y``).
 
+    static_features_ : tuple of int
+        The features that never change within any training window (such as
+        the one-hot series id of ``SequenceWindower(static_id=True)``): with
+        ``normalize``, the network reads them as they are rather than
+        relative to the last step. Empty for most single series.
+
     versions_ : dict of str to str
         Versions of sklstm, scikit-learn, NumPy, pandas, Keras and TensorFlow
         that fitted the estimator; unpickling it under others warns with
