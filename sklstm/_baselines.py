@@ -273,8 +273,13 @@ class NaiveRegressor(VersionedPickleMixin, RegressorMixin, BaseEstimator):
             )
         eps = float(np.finfo(windows.dtype).eps)  # a Python float: no float32 overflow
         columns = range(n_features) if self.target is None else [self.target]
+        # An affine image of a feature has no more distinct values than it:
+        # a flag or a constant (a one-hot series id) cannot be y's history.
+        distinct = min(3, _n_distinct(Y))
         for column in columns:
             last = windows[:, -1, column].astype(np.float64)
+            if _n_distinct(last) < distinct:
+                continue
             found = [_exact_lag(last, Y[:, k], max_h, eps) for k in range(Y.shape[1])]
             if all(f is not None for f in found):
                 self.target_ = int(column)
@@ -440,6 +445,12 @@ def _features_per_step(X):
         ):
             return n_features
     return n_columns
+
+
+def _n_distinct(values):
+    """The number of distinct non-NaN values."""
+    values = np.asarray(values)
+    return len(np.unique(values[~np.isnan(values)]))
 
 
 def _exact_lag(last, y, max_h, eps):

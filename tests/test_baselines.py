@@ -341,3 +341,26 @@ def test_pickle_round_trip(weather, strategy):
     restored = pickle.loads(pickle.dumps(pipe))
     assert_array_equal(restored.predict(X), pipe.predict(X))
     assert restored[-1].get_params() == pipe[-1].get_params()
+
+
+def test_flags_and_constants_are_not_searched_for_the_targets_history(monkeypatch):
+    # A one-hot series id (many flag columns) before the target's history:
+    # an affine image of a flag has two values, so no lag of a flag is
+    # fitted (on a panel each such search tried every lag on every row).
+    from sklstm import _baselines
+
+    rng = np.random.default_rng(0)
+    values = np.cumsum(rng.standard_normal(300))
+    flags = np.zeros((300, 20))
+    flags[:, 3] = 1.0
+    flags[150:, 7] = 1.0  # a flag that changes once
+    X, y = make_supervised(np.column_stack([flags, values]), target=20)
+    windows = SequenceWindower(4).fit_transform(X)
+    calls = []
+    fit = _baselines._affine_fit
+    monkeypatch.setattr(
+        _baselines, "_affine_fit", lambda *a: calls.append(a) or fit(*a)
+    )
+    naive = NaiveRegressor().fit(windows, y)
+    assert naive.target_ == 20 and len(calls) == 1
+    assert_allclose(naive.predict(windows), values[:-1], rtol=1e-12)  # last values
