@@ -42,7 +42,10 @@ The run goes in parts that resume (each part is a long CSV under
 ``benchmarks/results/intervals_parts/``; a (series, horizon, model) already
 there is skipped)::
 
-    nice -n 10 python benchmarks/bench_intervals.py --part models   # ~1 hour
+    nice -n 10 python benchmarks/bench_intervals.py --part baselines \
+        --models naive ridge                                        # ~1 min
+    nice -n 10 python benchmarks/bench_intervals.py --part lstm --models lstm
+    # the LSTM: 2 hours on the 2-core machine shared with 3 other jobs
     /tmp/skf-venv/bin/python benchmarks/bench_intervals.py --skforecast-only
     nice -n 10 python benchmarks/bench_intervals.py --cost          # ~5 min
     python benchmarks/bench_intervals.py --report
