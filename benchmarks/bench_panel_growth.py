@@ -226,7 +226,7 @@ def main():
         [
             "# Cost of the global LSTM as the number of series grows",
             "",
-            "Written by `nice -n 10 python benchmarks/bench_panel_growth.py` on "
+            "Written by `python benchmarks/bench_panel_growth.py` on "
             f"{time.strftime('%Y-%m-%d %H:%M')} in {elapsed / 60:.1f} min.",
             "",
             f"- Machine: {platform.machine()}, {os.cpu_count()} CPU cores shared "
