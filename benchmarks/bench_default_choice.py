@@ -34,11 +34,11 @@ window of ``bench_accuracy.py``):
   ``no early stopping + linear_skip="window"``, added after the first
   candidates' results on the two longest series (run as a third process
   with ``--candidates ... --no-baselines``);
-- ``linear_skip="relative"`` (added after ``"window"`` became the default;
-  not run yet: its first folds took 200 s each on the loaded machine): the
-  linear path reads the window as the LSTM does, relative to its last step,
-  so it is an autoregression on the changes rather than on the levels. Run
-  it with ``--candidates 'linear_skip="relative"' --no-baselines``.
+- ``linear_skip="relative"`` (added after ``"window"`` became the default,
+  run on the six shortest series only, ``--candidates 'linear_skip="relative"'
+  --no-baselines --series ...``): the linear path reads the window as the
+  LSTM does, relative to its last step, so it is an autoregression on the
+  changes rather than on the levels.
 
 The ``default`` rows are those of the first run, when the default had no
 linear path (``linear_skip=None``); the geometric means stay relative to it.
