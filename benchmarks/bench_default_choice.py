@@ -306,6 +306,8 @@ def main(argv=None):
         )  # fmt: skip
         if args.parts > 1 and not FAST:
             return
+        if not FAST:  # every result so far, baselines of other runs included
+            df = pd.read_csv(CSV)
     text = report(df)
     print(text)
     if not FAST:
