@@ -26,7 +26,7 @@ from ._validation import (
 )
 from ._versions import VersionedPickleMixin
 
-__all__ = ["NaiveRegressor"]
+__all__ = ["NaiveRegressor", "n_distinct"]
 
 # An exact relation holds to rounding: this many units in the last place of
 # the windows' dtype, relative to the largest |y|.
@@ -275,10 +275,10 @@ class NaiveRegressor(VersionedPickleMixin, RegressorMixin, BaseEstimator):
         columns = range(n_features) if self.target is None else [self.target]
         # An affine image of a feature has no more distinct values than it:
         # a flag or a constant (a one-hot series id) cannot be y's history.
-        distinct = min(3, _n_distinct(Y))
+        distinct = min(3, n_distinct(Y))
         for column in columns:
             last = windows[:, -1, column].astype(np.float64)
-            if _n_distinct(last) < distinct:
+            if n_distinct(last) < distinct:
                 continue
             found = [_exact_lag(last, Y[:, k], max_h, eps) for k in range(Y.shape[1])]
             if all(f is not None for f in found):
@@ -447,7 +447,7 @@ def _features_per_step(X):
     return n_columns
 
 
-def _n_distinct(values):
+def n_distinct(values):
     """The number of distinct non-NaN values."""
     values = np.asarray(values)
     return len(np.unique(values[~np.isnan(values)]))

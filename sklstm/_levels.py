@@ -92,18 +92,19 @@ def _shared_values(last_steps, y):
     values of ``y`` (at least half, compared in float32 as the windows are
     stored) is the target's history, in the units of ``y``.
     """
+    from ._baselines import NaiveRegressor, n_distinct
+
     y2d = np.asarray(y, dtype=np.float64).reshape(len(y), -1).astype(np.float32)
     best, best_share = None, 0.5
     for column in range(last_steps.shape[1]):
         values = last_steps[:, column].astype(np.float32)
-        if len(np.unique(values[~np.isnan(values)])) < 3:
+        if n_distinct(values) < 3:
             continue  # a flag or a constant shares values with anything
         share = min(np.isin(y2d[:, k], values).mean() for k in range(y2d.shape[1]))
         if share > best_share:
             best, best_share = column, share
     if best is None:
         return None
-    from ._baselines import NaiveRegressor
 
     # In the units of y already: no map to learn.
     naive = NaiveRegressor("last", target=best, rescale=False)

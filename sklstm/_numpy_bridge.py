@@ -97,8 +97,8 @@ def _relative(model, X):
 
 
 def _observed(model, X):
-    """Zero-filled inputs and the step mask that :class:`NaNMask` would give."""
-    X = _relative(model, X)
+    """Zero-filled inputs and the step mask that :class:`NaNMask` would give,
+    for windows ``X`` as the recurrent layers read them (:func:`_relative`)."""
     if not any(isinstance(layer, NaNMask) for layer in model.layers):
         return X, None
     missing = np.isnan(X)
@@ -123,7 +123,8 @@ def numpy_forward(model, X):
             lambda x: last_observed(x, np),
             (lambda x: window_spread(x, np)) if steps.scaled else None,
         )
-    x, mask = _observed(model, X)
+    relative = _relative(model, X)  # what the recurrent layers read
+    x, mask = _observed(model, relative)
     for layer in recurrent_layers(model):
         if isinstance(layer, layers.Bidirectional):
             x = gates.bidirectional_forward(
@@ -146,7 +147,7 @@ def numpy_forward(model, X):
                 mask=mask,
                 return_sequences=layer.return_sequences,
             )
-    skip = _linear_skip(model, X)
+    skip = _linear_skip(model, X, relative)
     if skip is not None:
         x = np.concatenate([x, skip], axis=1)
     kernel, bias = _head(model).get_weights()
@@ -167,13 +168,14 @@ def _forecast_steps(model):
     return found[0] if found else None
 
 
-def _linear_skip(model, X):
-    """What the model's :class:`LinearSkip` layer gives for ``X``, or None."""
+def _linear_skip(model, X, relative):
+    """What the model's :class:`LinearSkip` layer gives for ``X`` (whose
+    relative form is ``relative``), or None."""
     skips = [layer for layer in model.layers if isinstance(layer, LinearSkip)]
     if not skips:
         return None
     mode = skips[0].mode
-    return skip_inputs(_relative(model, X) if mode == "relative" else X, mode)
+    return skip_inputs(relative if mode == "relative" else X, mode)
 
 
 def gate_activations(model, X):
@@ -187,7 +189,7 @@ def gate_activations(model, X):
     """
     first = _directions(recurrent_layers(model)[0])[0]
     weights = _weights_of(first)
-    x, mask = _observed(model, np.asarray(X, dtype=np.float32))
+    x, mask = _observed(model, _relative(model, np.asarray(X, dtype=np.float32)))
     n_samples, n_steps, _ = x.shape
     is_gru = isinstance(first, layers.GRU)
     h = np.zeros((n_samples, weights.units), dtype=x.dtype)
