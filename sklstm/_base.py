@@ -446,6 +446,12 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         dataset = _feed.window_dataset(
             windows, *arrays, batch_size=batch_size, shuffle=shuffle, seed=seed
         )
+        if "steps_per_epoch" not in options:
+            dataset, options["steps_per_epoch"] = _feed.epoch_stream(
+                dataset,
+                math.ceil(len(windows) / batch_size),
+                self.model_.steps_per_execution,
+            )
         history = self.model_.fit(
             dataset,
             epochs=initial_epoch + epochs,

@@ -2,7 +2,8 @@
 
 :func:`window_dataset` turns a :class:`~sklstm._windows.Windows` value (and
 the matching targets and weights) into a :mod:`tf.data` pipeline that never
-materialises all windows; :func:`quiet_retracing` keeps TensorFlow's retracing
+materialises all windows; :func:`epoch_stream` lets Keras keep one iterator of
+it over every epoch; :func:`quiet_retracing` keeps TensorFlow's retracing
 warning, expected here, out of the user's log.
 """
 
@@ -15,7 +16,7 @@ import logging
 
 import numpy as np
 
-__all__ = ["quiet_retracing", "window_dataset"]
+__all__ = ["epoch_stream", "quiet_retracing", "window_dataset"]
 
 
 class _NoRetracingWarning(logging.Filter):
@@ -76,36 +77,12 @@ def window_dataset(windows, *arrays, batch_size, shuffle=False, seed=None):
         for a in (rows.astype(np.float32, copy=False), starts, *arrays)
     )
     offsets = tf.range(windows.length, dtype=data[1].dtype)
-    n_windows, n_full = len(starts), len(starts) // batch_size
-
-    # One permutation of the positions per epoch, from a seed that
-    # Dataset.random draws afresh for each new iterator (each epoch). Unlike
-    # Dataset.shuffle, which keeps a buffer of one tensor per window, this
-    # holds one int64 per window.
-    def order(draw):
-        positions = tf.range(n_windows, dtype=tf.int64)
-        if not shuffle:
-            return positions
-        seed_pair = tf.stack([draw, tf.constant(0, tf.int64)])
-        return tf.random.experimental.stateless_shuffle(positions, seed=seed_pair)
-
-    def cut(positions):
-        batches = tf.data.Dataset.from_tensor_slices(
-            tf.reshape(positions[: n_full * batch_size], [n_full, batch_size])
-        )
-        if n_windows % batch_size:
-            last = tf.data.Dataset.from_tensors(positions[n_full * batch_size :])
-            batches = batches.concatenate(last)
-        return batches
-
+    n_windows = len(starts)
     n_batches = -(-n_windows // batch_size)
-    positions = (
-        tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
-        .take(1)
-        .map(order)
-        .flat_map(cut)
-        .apply(tf.data.experimental.assert_cardinality(n_batches))
-    )
+    if shuffle:
+        positions = _shuffled_batches(n_windows, batch_size, n_batches, seed)
+    else:  # no function to instantiate per iterator: predict, validation
+        positions = _batches(tf.range(n_windows, dtype=tf.int64), batch_size)
 
     def gather(batch, data):
         rows, starts, *arrays = data
@@ -118,3 +95,62 @@ def window_dataset(windows, *arrays, batch_size, shuffle=False, seed=None):
     return dataset.map(gather, num_parallel_calls=tf.data.AUTOTUNE).prefetch(
         tf.data.AUTOTUNE
     )
+
+
+def _batches(positions, batch_size):
+    """Consecutive batches of ``positions`` (a 1-D tensor of static length),
+    the last one ragged."""
+    import tensorflow as tf
+
+    n_full = positions.shape[0] // batch_size
+    batches = tf.data.Dataset.from_tensor_slices(
+        tf.reshape(positions[: n_full * batch_size], [n_full, batch_size])
+    )
+    if positions.shape[0] % batch_size:
+        last = tf.data.Dataset.from_tensors(positions[n_full * batch_size :])
+        batches = batches.concatenate(last)
+    return batches
+
+
+def _shuffled_batches(n_windows, batch_size, n_batches, seed):
+    """The batches of one epoch: a new permutation of the positions per
+    iteration (per epoch), reproducibly for a given ``seed``.
+
+    ``Dataset.random`` draws a new seed for each iteration; unlike
+    ``Dataset.shuffle``, which keeps a buffer of one tensor per window, this
+    holds one int64 per window.
+    """
+    import tensorflow as tf
+
+    def order(draw):
+        seed_pair = tf.stack([draw, tf.constant(0, tf.int64)])
+        return tf.random.experimental.stateless_shuffle(
+            tf.range(n_windows, dtype=tf.int64), seed=seed_pair
+        )
+
+    return (
+        tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
+        .take(1)
+        .map(order)
+        .flat_map(lambda positions: _batches(positions, batch_size))
+        .apply(tf.data.experimental.assert_cardinality(n_batches))
+    )
+
+
+def epoch_stream(dataset, n_batches, steps_per_execution):
+    """One epoch's ``dataset`` repeated, and the ``steps_per_epoch`` to give
+    Keras; or the dataset as it is and None.
+
+    Keras makes a new iterator of a finite dataset every epoch, and making
+    one instantiates the pipeline's functions again: about 40 ms each on 2
+    cores, more than the epoch itself on a short series
+    (benchmarks/results/training_path.md). Repeated, with ``steps_per_epoch``,
+    Keras keeps one iterator, and every epoch sees the same batches in the
+    same order as a new iterator would give (each repetition draws the next
+    seed of the shuffle). That needs the epoch's batches to be a whole number
+    of Keras's ``steps_per_execution`` (a call reads that many batches);
+    otherwise the dataset stays finite.
+    """
+    if n_batches % steps_per_execution:
+        return dataset, None
+    return dataset.repeat(), n_batches

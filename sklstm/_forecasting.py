@@ -71,9 +71,12 @@ def make_lstm_pipeline(
         and an sklstm regressor's ``normalize="auto"`` becomes ``"window"``:
         each window is read relative to its last value and in units of its
         own spread, so one network serves series of any level and scale; a
-        linear model on raw lags is scale-equivariant as it is. Pass
-        ``scaler=SeriesScaler(series_id)`` to scale each series' inputs with
-        its own statistics. See :ref:`panels`.
+        linear model on raw lags is scale-equivariant as it is.
+        :class:`SeriesScaler` scales each series' inputs with its own
+        statistics but leaves ``y`` in its units, so a regressor after it
+        cannot map its forecasts back per series (an sklstm regressor then
+        warns that it found no target history); keep the default here. See
+        :ref:`panels`.
 
         .. versionadded:: 0.1
 

@@ -439,6 +439,22 @@ def _fresh_optimizer(optimizer, learning_rate):
     return type(optimizer).from_config(config)
 
 
+def steps_dividing_epoch(steps_per_execution, batches_per_epoch):
+    """Batches per call into the training step for epochs of
+    ``batches_per_epoch`` batches: at most ``steps_per_execution``, the whole
+    epoch when it is shorter, else the largest divisor of the epoch from half
+    of ``steps_per_execution`` up (a whole number of calls per epoch), else
+    ``steps_per_execution`` itself. Only the grouping of the steps changes,
+    never the steps.
+    """
+    if batches_per_epoch <= steps_per_execution:
+        return max(1, batches_per_epoch)
+    for steps in range(steps_per_execution, steps_per_execution // 2 - 1, -1):
+        if steps >= 1 and batches_per_epoch % steps == 0:
+            return steps
+    return steps_per_execution
+
+
 def compile_network(
     model,
     *,
@@ -466,9 +482,10 @@ def compile_network(
     loss, metrics : default="mse", None
         As in :meth:`keras.Model.compile`.
     steps_per_execution : int, default=32
-        Batches per call into the compiled training step; capped at
-        ``batches_per_epoch`` when given, so that Keras's progress counts
-        stay right and no call waits on batches that do not exist.
+        Batches per call into the compiled training step; when
+        ``batches_per_epoch`` is given, :func:`steps_dividing_epoch` of it,
+        so that no call reads past the end of an epoch and Keras can keep one
+        iterator over every epoch (:func:`sklstm._feed.epoch_stream`).
     batches_per_epoch : int or None, default=None
         Batches in one training epoch, when known.
     jit_compile : bool or "auto", default="auto"
@@ -485,7 +502,9 @@ def compile_network(
     """
     optimizer = _fresh_optimizer(optimizer, learning_rate)
     if batches_per_epoch is not None:
-        steps_per_execution = max(1, min(steps_per_execution, batches_per_epoch))
+        steps_per_execution = steps_dividing_epoch(
+            steps_per_execution, batches_per_epoch
+        )
     if jit_compile == "auto":
         jit_compile = default_jit_compile(train_steps)
     if jit_compile is True and _op_determinism_enabled():

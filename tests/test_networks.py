@@ -44,9 +44,23 @@ def test_compile_network_caps_steps_per_execution_at_the_batches_per_epoch():
         _compiled(steps_per_execution=32, batches_per_epoch=5).steps_per_execution == 5
     )
     assert (
-        _compiled(steps_per_execution=4, batches_per_epoch=50).steps_per_execution == 4
+        _compiled(steps_per_execution=4, batches_per_epoch=53).steps_per_execution == 4
     )
     assert _compiled(steps_per_execution=8).steps_per_execution == 8
+
+
+def test_steps_per_execution_divide_the_epoch_when_a_divisor_is_near():
+    steps = _networks.steps_dividing_epoch
+    assert [steps(32, n) for n in (1, 7, 32)] == [1, 7, 32]  # the whole epoch
+    assert steps(32, 44) == 22  # two calls per epoch, none reads past it
+    assert steps(32, 96) == 32
+    assert steps(32, 41) == 32  # prime: no divisor from 16 up, kept
+    assert steps(32, 34) == 17
+    assert steps(4, 50) == 2
+    assert (
+        _compiled(steps_per_execution=32, batches_per_epoch=44).steps_per_execution
+        == 22
+    )
 
 
 def test_compile_network_makes_a_fresh_optimizer_with_the_learning_rate():
