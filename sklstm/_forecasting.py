@@ -221,6 +221,19 @@ def _forecast_panel(estimator, history, series_id, *, future, **kwargs):
             f"times); got columns {list(future.columns)!r}."
         )
     one = {k: v for k, v in kwargs.items() if k != "origins"}
+    window = _context_length(estimator) or 1
+    lengths = history.groupby(series_id, sort=False).size()
+    short = lengths[lengths < window]
+    if kwargs.get("origins") is None and len(short):
+        listed = ", ".join(f"{k!r} ({n})" for k, n in short.iloc[:5].items())
+        more = f" and {len(short) - 5} more" if len(short) > 5 else ""
+        raise ValueError(
+            f"forecast expected at least {window} row(s) of history for every "
+            f"series of the panel (the window of the fitted pipeline), so that "
+            f"each forecast origin's window is observed; {len(short)} series "
+            f"have fewer (rows): {listed}{more}. Pass more history for them, "
+            f"or leave them out of history."
+        )
     tables = []
     for key, rows in history.groupby(series_id, sort=False):
         own = future

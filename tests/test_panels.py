@@ -521,3 +521,17 @@ def test_panel_forecast_gives_each_series_its_band():
     assert len(table) == 4
     width = (table["upper"] - table["lower"]).to_numpy().reshape(2, 2)
     assert (width[1] > 20 * width[0]).all()  # s1's steps are 100x s0's
+
+
+def test_panel_forecast_names_the_series_too_short_for_a_window(global_lstm):
+    import sklstm
+
+    _, _, pipe = global_lstm
+    data = panel(lengths=(60, 50, 40), scales=(1.0, 30.0, 0.5))
+    short = pd.concat(
+        [data[data.store != "s1"], data[data.store == "s1"].iloc[-5:]]
+    )  # s1 keeps 5 rows, 2 fewer than the window
+    with pytest.raises(ValueError, match=r"1 series have fewer.*'s1' \(5\)"):
+        sklstm.forecast(pipe, short)
+    table = sklstm.forecast(pipe, data[data.store != "s1"])  # left out: fine
+    assert set(table["store"]) == {"s0", "s2"}
