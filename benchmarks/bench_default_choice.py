@@ -42,6 +42,12 @@ window of ``bench_accuracy.py``):
   so it is an autoregression on the changes rather than on the levels. Over
   the twelve series it scored 1.009 times ``"window"`` (geometric mean of the
   median MASE), so the default stayed.
+- ``restore best + linear_skip="window"`` (session 7: the current default's
+  network with Keras's scheme, no refit) and ``keep best, continue``: the
+  same, then the kept network trains on every window, the held-out ones
+  included, for a tenth of its best epoch count (at least one epoch) instead
+  of a refit from scratch (issue #13's "keeping the monitored network and
+  continuing it"); both about halve the training of the default.
 
 The ``default`` rows are those of the first run, when the default had no
 linear path (``linear_skip=None``); the geometric means stay relative to it.
@@ -105,6 +111,25 @@ def restore_best(seed, **extra):
     )
 
 
+class KeepBestContinue(LSTMRegressor):
+    """The network that did best on the held-out last tenth of the windows
+    (Keras's ``EarlyStopping(restore_best_weights=True)``), then trained on
+    every window for a tenth of its best epoch count, at least one epoch."""
+
+    def fit(self, X, y, **kwargs):
+        stop = keras.callbacks.EarlyStopping(
+            monitor="val_loss", patience=self.patience, restore_best_weights=True
+        )
+        self.set_params(early_stopping=False, validation_split=0.1, warm_start=True)
+        super().fit(X, y, callbacks=[stop])
+        more = max(1, int(np.ceil(0.1 * (stop.best_epoch + 1))))
+        self.set_params(validation_split=0.0)
+        super().fit(X, y, epochs=more)
+        self.set_params(early_stopping=True, warm_start=False)
+        self.best_epoch_ = stop.best_epoch + 1
+        return self
+
+
 def candidates(epochs):
     """name -> function(seed, window) returning an unfitted estimator."""
 
@@ -131,6 +156,12 @@ def candidates(epochs):
             early_stopping=False, linear_skip="window"
         ),
         'linear_skip="relative"': lstm(linear_skip="relative"),
+        'restore best + linear_skip="window"': lambda seed, window: make_lstm_pipeline(
+            window, restore_best(seed, linear_skip="window", **epochs)
+        ),
+        "keep best, continue": lambda seed, window: make_lstm_pipeline(
+            window, KeepBestContinue(random_state=seed, **epochs)
+        ),
     }
 
 
