@@ -147,6 +147,12 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         }
         return _networks.build_network(input_shape, n_outputs=n_outputs, **network)
 
+    def _auto_loss(self):
+        """The loss that ``loss="auto"`` stands for: the absolute error for
+        windows normalised one by one (a panel's global network), the squared
+        error otherwise."""
+        return "mae" if getattr(self, "normalize", None) == "window" else "mse"
+
     def _linear_skip(self):
         """``linear_skip`` with "auto" resolved: the window's linear path when
         the network learns changes from the last value of unscaled windows."""

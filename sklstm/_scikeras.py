@@ -92,6 +92,18 @@ class SciKerasAdapter(BaseWrapper):
         self.model_ = build(model_params, self._get_compile_kwargs())
         self._initialize_callbacks()
 
+    def _get_compile_kwargs(self):
+        """SciKeras's arguments of :meth:`keras.Model.compile`, with
+        ``loss="auto"`` resolved by the base's :meth:`_auto_loss` (SciKeras
+        reads the loss from the parameters, and knows no ``"auto"``)."""
+        if not (isinstance(self.loss, str) and self.loss == "auto"):
+            return super()._get_compile_kwargs()
+        self.loss = self._auto_loss()
+        try:
+            return super()._get_compile_kwargs()
+        finally:
+            self.loss = "auto"
+
     def _fit_options(self, **kwargs):
         """Routed arguments of :meth:`keras.Model.fit` (``fit__`` wins), and
         the keyword arguments of this ``fit`` call on top.

@@ -535,3 +535,17 @@ def test_panel_forecast_names_the_series_too_short_for_a_window(global_lstm):
         sklstm.forecast(pipe, short)
     table = sklstm.forecast(pipe, data[data.store != "s1"])  # left out: fine
     assert set(table["store"]) == {"s0", "s2"}
+
+
+def test_panel_network_trains_on_the_absolute_error_unless_told(global_lstm):
+    from sklstm import LSTMRegressor
+
+    X, Y, pipe = global_lstm
+    assert pipe[-1].loss == "auto"  # the parameter stays as given
+    assert pipe[-1].model_.loss.__name__ == "mean_absolute_error"
+    told = make_lstm_pipeline(
+        7,
+        LSTMRegressor(units=2, epochs=1, early_stopping=False, loss="mse"),
+        series_id="store",
+    ).fit(X, Y)
+    assert told[-1].model_.loss.__name__ == "mean_squared_error"

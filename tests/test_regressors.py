@@ -78,7 +78,13 @@ def test_regressor_defaults_and_get_params_round_trip(cls):
     assert params["learning_rate"] == 0.01 and params["early_stopping"] is True
     assert params["epochs"] == 100 and params["linear_skip"] == "auto"
     assert params["normalize"] == "auto" and params["cell"] == "lstm"
+    assert params["loss"] == "auto"
     assert cls(**params).get_params() == params
+
+
+def test_regressor_auto_loss_is_the_squared_error_for_a_single_series(fitted):
+    assert fitted.loss == "auto"
+    assert fitted.model_.loss.__name__ == "mean_squared_error"
 
 
 @pytest.mark.parametrize("cls", REGRESSORS)

@@ -111,9 +111,16 @@ class BiLSTMRegressor(SequenceRegressorBase):
         for Adam, or that of an optimizer instance), and a routed
         ``optimizer__learning_rate`` takes precedence.
 
-    loss : str or keras.losses.Loss, default="mse"
+    loss : str or keras.losses.Loss, default="auto"
         Training loss, on the standardised target when
-        ``standardize_target=True``.
+        ``standardize_target=True``. ``"auto"`` is ``"mae"`` with
+        ``normalize="window"`` (a panel's global network, where a few
+        series' outlying windows would dominate a squared loss: chosen on
+        validation periods of Tourism and M3, see :ref:`panels`) and
+        ``"mse"`` otherwise.
+
+        .. versionchanged:: 0.1
+           ``"auto"`` (was ``"mse"``).
 
     metrics : list or None, default=None
         Keras metrics to report per epoch in ``history_``, e.g. ``["mae"]``
@@ -287,7 +294,7 @@ class BiLSTMRegressor(SequenceRegressorBase):
         known_future=False,
         optimizer="adam",
         learning_rate=0.01,
-        loss="mse",
+        loss="auto",
         metrics=None,
         epochs=100,
         batch_size=32,
