@@ -72,11 +72,9 @@ def make_lstm_pipeline(
         each window is read relative to its last value and in units of its
         own spread, so one network serves series of any level and scale; a
         linear model on raw lags is scale-equivariant as it is.
-        :class:`SeriesScaler` scales each series' inputs with its own
-        statistics but leaves ``y`` in its units, so a regressor after it
-        cannot map its forecasts back per series (an sklstm regressor then
-        warns that it found no target history); keep the default here. See
-        :ref:`panels`.
+        ``scaler=SeriesScaler(...)`` is refused: it scales each series'
+        inputs but leaves ``y`` in its units, so no regressor after it could
+        map its forecasts back per series. See :ref:`panels`.
 
         .. versionadded:: 0.1
 
@@ -138,6 +136,17 @@ def make_lstm_pipeline(
         if series_id is None:
             steps.append(("scaler", StandardScaler().set_output(transform="pandas")))
     elif scaler is not None:
+        from ._panels import SeriesScaler
+
+        if isinstance(scaler, SeriesScaler):
+            raise ValueError(
+                f"make_lstm_pipeline got scaler={scaler!r}, which scales each "
+                f"series' inputs but not y: no regressor after it can map its "
+                f"forecasts back to each series' units. For a panel "
+                f"(series_id=...) keep the default scaler='standard', which "
+                f"adds no scaler (an sklstm regressor reads each window in its "
+                f"own level and scale), or pass scaler=None."
+            )
         scaler = clone(scaler)
         if hasattr(scaler, "set_output"):
             # Keep the index of X: the windower reads positions from it.
