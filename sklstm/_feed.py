@@ -144,12 +144,12 @@ def epoch_stream(dataset, n_batches, steps_per_execution):
     Keras makes a new iterator of a finite dataset every epoch, and making
     one instantiates the pipeline's functions again: about 40 ms each on 2
     cores, more than the epoch itself on a short series
-    (benchmarks/results/training_path.md). Repeated, with ``steps_per_epoch``,
-    Keras keeps one iterator, and every epoch sees the same batches in the
-    same order as a new iterator would give (each repetition draws the next
-    seed of the shuffle). That needs the epoch's batches to be a whole number
-    of Keras's ``steps_per_execution`` (a call reads that many batches);
-    otherwise the dataset stays finite.
+    (benchmarks/results/epoch_feed.md). Repeated, with ``steps_per_epoch``,
+    Keras keeps one iterator, and the epochs see the batches that one new
+    iterator per epoch would give, in the same orders (each repetition draws
+    the next seed of the shuffle). That needs the epoch's batches to be a
+    whole number of Keras's ``steps_per_execution`` (a call reads that many
+    batches); otherwise the dataset stays finite.
     """
     if n_batches % steps_per_execution:
         return dataset, None
