@@ -17,9 +17,12 @@ series with no forecast gets the seasonal naive. Run from the repository root::
 
 Each run appends a row to ``benchmarks/results/panel_choice.csv`` (several
 seeds are averaged into one forecast first); ``--report`` writes
-``panel_choice.md`` from it. The rows recorded so far (session 7, seed 0):
-``loss="mse"`` (the default then), ``loss="mae"`` (the default since),
-``linear_skip="relative"`` and a window of 12 on Tourism quarterly.
+``panel_choice.md`` from it. The rows recorded so far (session 7):
+``loss="mse"`` (the default then) against ``loss="mae"`` (the default since)
+on the three subsets (seed 0; seeds 1 and 2 too on Tourism quarterly, where
+the absolute error won on every metric for both), ``linear_skip="relative"``
+and windows of 12 (Tourism quarterly) and 36 (Tourism monthly) against the
+fixed rule's 8 and 24, which they did not beat.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
