@@ -377,7 +377,7 @@ def forecast_sklstm_global_id(train_list, m, h):
     return sklstm_global(train_list, m, h, static_id=True)
 
 
-def sklstm_global(train_list, m, h, static_id=False):
+def sklstm_global(train_list, m, h, static_id=False, *, window=None, seed=0, **kwargs):
     """One sklstm LSTM fitted on all of train_list (a panel); (n_series, h).
 
     The panel is a long table (``series``, integer time, ``value``);
@@ -386,11 +386,13 @@ def sklstm_global(train_list, m, h, static_id=False):
     ``make_lstm_pipeline(window, LSTMRegressor(...), series_id="series")``
     windows each series apart and reads each window in its own scale
     (``normalize="window"``). ``sklstm.forecast`` then forecasts every series
-    from the end of its training part.
+    from the end of its training part. ``window`` (default
+    :func:`sklstm_window`), ``seed`` and further ``LSTMRegressor`` arguments
+    serve ``bench_panel_choice.py``.
     """
     from sklstm import LSTMRegressor, forecast, make_lstm_pipeline, make_supervised
 
-    window = sklstm_window(m, h)
+    window = window or sklstm_window(m, h)
     epochs = 3 if FAST else 100
     table = pd.concat(
         [
@@ -406,7 +408,9 @@ def sklstm_global(train_list, m, h, static_id=False):
         X, Y = make_supervised(
             table, target="value", series_id="series", horizon=range(1, h + 1)
         )
-    regressor = LSTMRegressor(random_state=0, batch_size=SKLSTM_BATCH, epochs=epochs)
+    regressor = LSTMRegressor(
+        random_state=seed, batch_size=SKLSTM_BATCH, epochs=epochs, **kwargs
+    )
     pipe = make_lstm_pipeline(
         window, regressor, series_id="series", static_id=static_id
     ).fit(X, Y)

@@ -58,7 +58,7 @@ FAST = os.environ.get("SKLSTM_BENCH_FAST") == "1"
 def iterator_per_epoch():
     """The feed before 0.1: a finite dataset, ``steps_per_execution`` capped."""
     stream, steps = _feed.epoch_stream, _networks.steps_dividing_epoch
-    _feed.epoch_stream = lambda dataset, n_batches, spe: (dataset, None)
+    _feed.epoch_stream = lambda dataset, spe: (dataset, None)
     _networks.steps_dividing_epoch = lambda spe, n: max(1, min(spe, n))
     try:
         yield

@@ -33,7 +33,6 @@ import json
 import os
 import sys
 import time
-import warnings
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -61,8 +60,6 @@ def scores(trains, vals, forecasts, m):
 
 
 def run(subset_name, name, kwargs, window, seeds):
-    from sklstm import LSTMRegressor, forecast, make_lstm_pipeline, make_supervised
-
     subset = next(
         bc.load_subsets([subset_name], limit=bc.FAST_N_SERIES if bc.FAST else None)
     )
@@ -70,32 +67,11 @@ def run(subset_name, name, kwargs, window, seeds):
     trains = [train[:-h] for _, train, _ in subset.series]
     vals = [train[-h:] for _, train, _ in subset.series]
     window = window or bc.sklstm_window(m, h)
-    table = pd.concat(
-        [
-            pd.DataFrame({"series": i, "value": t}, index=pd.RangeIndex(len(t)))
-            for i, t in enumerate(trains)
-        ]
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # short series, dropped
-        X, Y = make_supervised(
-            table, target="value", series_id="series", horizon=range(1, h + 1)
-        )
-    start, forecasts = time.perf_counter(), []
-    for seed in seeds:
-        regressor = LSTMRegressor(
-            random_state=seed, batch_size=bc.SKLSTM_BATCH,
-            epochs=3 if bc.FAST else 100, **kwargs,
-        )  # fmt: skip
-        pipe = make_lstm_pipeline(window, regressor, series_id="series").fit(X, Y)
-        out = forecast(pipe, table)
-        result = np.full((len(trains), h), np.nan)
-        for series, rows in out.groupby("series"):
-            result[series] = rows["forecast"].to_numpy(dtype=np.float64)
-        fallback = bc.forecast_seasonal_naive(trains, m, h)
-        missing = ~np.isfinite(result)
-        result[missing] = fallback[missing]
-        forecasts.append(result)
+    start = time.perf_counter()
+    forecasts = [
+        bc.sklstm_global(trains, m, h, window=window, seed=seed, **kwargs)
+        for seed in seeds
+    ]
     seconds = time.perf_counter() - start
     ours = scores(trains, vals, np.mean(forecasts, axis=0), m)
     naive = scores(trains, vals, bc.forecast_seasonal_naive(trains, m, h), m)

@@ -454,9 +454,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         )
         if "steps_per_epoch" not in options:
             dataset, options["steps_per_epoch"] = _feed.epoch_stream(
-                dataset,
-                math.ceil(len(windows) / batch_size),
-                self.model_.steps_per_execution,
+                dataset, self.model_.steps_per_execution
             )
         history = self.model_.fit(
             dataset,

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ._cli import _progress, _regressor, quiet_tensorflow
 from ._cli_input import CLIError, warn
+from ._panels import series_shorter_than
 
 __all__ = ["PLOT_SERIES", "run_panel_forecast", "save_panel_plot"]
 
@@ -29,9 +30,8 @@ PLOT_SERIES = 6
 
 def _check_lengths(data, series_id, window, horizon):
     """Every series holds one complete window and its targets, else CLIError."""
-    counts = data.groupby(series_id, sort=False).size()
     needed = window + horizon
-    short = counts[counts < needed]
+    short = series_shorter_than(data, series_id, needed)
     if len(short):
         key, rows = short.index[0], int(short.iloc[0])
         others = f" (and {len(short) - 1} more)" if len(short) > 1 else ""

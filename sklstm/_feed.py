@@ -137,9 +137,9 @@ def _shuffled_batches(n_windows, batch_size, n_batches, seed):
     )
 
 
-def epoch_stream(dataset, n_batches, steps_per_execution):
-    """One epoch's ``dataset`` repeated, and the ``steps_per_epoch`` to give
-    Keras; or the dataset as it is and None.
+def epoch_stream(dataset, steps_per_execution):
+    """One epoch's ``dataset`` (of :func:`window_dataset`) repeated, and the
+    ``steps_per_epoch`` to give Keras; or the dataset as it is and None.
 
     Keras makes a new iterator of a finite dataset every epoch, and making
     one instantiates the pipeline's functions again: about 40 ms each on 2
@@ -151,6 +151,7 @@ def epoch_stream(dataset, n_batches, steps_per_execution):
     whole number of Keras's ``steps_per_execution`` (a call reads that many
     batches); otherwise the dataset stays finite.
     """
+    n_batches = int(dataset.cardinality())  # known: window_dataset sets it
     if n_batches % steps_per_execution:
         return dataset, None
     return dataset.repeat(), n_batches

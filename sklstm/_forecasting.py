@@ -12,6 +12,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 
 from ._known_future import future_table, lead_name
+from ._panels import SeriesScaler, series_shorter_than
 from ._validation import is_int
 from ._windowing import SequenceWindower
 
@@ -136,8 +137,6 @@ def make_lstm_pipeline(
         if series_id is None:
             steps.append(("scaler", StandardScaler().set_output(transform="pandas")))
     elif scaler is not None:
-        from ._panels import SeriesScaler
-
         if isinstance(scaler, SeriesScaler):
             raise ValueError(
                 f"make_lstm_pipeline got scaler={scaler!r}, which scales each "
@@ -231,8 +230,7 @@ def _forecast_panel(estimator, history, series_id, *, future, **kwargs):
         )
     one = {k: v for k, v in kwargs.items() if k != "origins"}
     window = _context_length(estimator) or 1
-    lengths = history.groupby(series_id, sort=False).size()
-    short = lengths[lengths < window]
+    short = series_shorter_than(history, series_id, window)
     if kwargs.get("origins") is None and len(short):
         listed = ", ".join(f"{k!r} ({n})" for k, n in short.iloc[:5].items())
         more = f" and {len(short) - 5} more" if len(short) > 5 else ""

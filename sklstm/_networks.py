@@ -449,8 +449,8 @@ def steps_dividing_epoch(steps_per_execution, batches_per_epoch):
     """
     if batches_per_epoch <= steps_per_execution:
         return max(1, batches_per_epoch)
-    for steps in range(steps_per_execution, steps_per_execution // 2 - 1, -1):
-        if steps >= 1 and batches_per_epoch % steps == 0:
+    for steps in range(steps_per_execution, max(steps_per_execution // 2, 1) - 1, -1):
+        if batches_per_epoch % steps == 0:
             return steps
     return steps_per_execution
 

@@ -29,7 +29,13 @@ from ._validation import (
 )
 from ._versions import VersionedPickleMixin
 
-__all__ = ["SeriesScaler", "panel_memory", "panel_windows", "split_series_id"]
+__all__ = [
+    "SeriesScaler",
+    "panel_memory",
+    "panel_windows",
+    "series_shorter_than",
+    "split_series_id",
+]
 
 
 def split_series_id(owner, X, series_id):
@@ -49,6 +55,13 @@ def split_series_id(owner, X, series_id):
             f"column {series_id!r} has {int(ids.isna().sum())} missing value(s)."
         )
     return ids.to_numpy(), X.drop(columns=series_id)
+
+
+def series_shorter_than(table, series_id, rows):
+    """The row counts of the series of ``table`` that have fewer than
+    ``rows`` rows, in the order the series first appear."""
+    counts = table.groupby(series_id, sort=False).size()
+    return counts[counts < rows]
 
 
 def _groups(ids):

@@ -78,8 +78,8 @@ def test_epoch_stream_repeats_whole_epochs_only_when_calls_divide_them():
     def dataset():
         return _feed.window_dataset(windows, y, batch_size=4, shuffle=True, seed=3)
 
-    assert _feed.epoch_stream(dataset(), 3, 2)[1] is None  # a call would cross
-    stream, steps = _feed.epoch_stream(dataset(), 3, 3)
+    assert _feed.epoch_stream(dataset(), 2)[1] is None  # a call would cross
+    stream, steps = _feed.epoch_stream(dataset(), 3)
     assert steps == 3
     batches = iter(stream)
     epochs = [[next(batches)[1].numpy() for _ in range(steps)] for _ in range(4)]
@@ -108,8 +108,8 @@ def test_a_fit_over_the_repeated_epochs_equals_one_over_an_iterator_per_epoch(
     used = []
     original = _feed.epoch_stream
 
-    def finite(dataset, n_batches, steps_per_execution):
-        used.append(original(dataset, n_batches, steps_per_execution)[1])
+    def finite(dataset, steps_per_execution):
+        used.append(original(dataset, steps_per_execution)[1])
         return dataset, None
 
     monkeypatch.setattr(_feed, "epoch_stream", finite)
