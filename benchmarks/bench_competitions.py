@@ -370,6 +370,18 @@ def forecast_sklstm_global(train_list, m, h):
     return sklstm_global(train_list, m, h)
 
 
+def _register_seed(seed):
+    @register(f"sklstm global LSTM, seed {seed}")
+    def forecast_sklstm_global_seed(train_list, m, h):
+        """The global LSTM with another ``random_state``: the seed spread of
+        the row above (the default row is seed 0)."""
+        return sklstm_global(train_list, m, h, seed=seed)
+
+
+for _seed in (1, 2):
+    _register_seed(_seed)
+
+
 @register("sklstm global LSTM, id input")
 def forecast_sklstm_global_id(train_list, m, h):
     """The same with each series' id as a static one-hot input
@@ -377,7 +389,17 @@ def forecast_sklstm_global_id(train_list, m, h):
     return sklstm_global(train_list, m, h, static_id=True)
 
 
-def sklstm_global(train_list, m, h, static_id=False, *, window=None, seed=0, **kwargs):
+def sklstm_global(
+    train_list,
+    m,
+    h,
+    static_id=False,
+    *,
+    window=None,
+    seed=0,
+    series_scaled=False,
+    **kwargs,
+):
     """One sklstm LSTM fitted on all of train_list (a panel); (n_series, h).
 
     The panel is a long table (``series``, integer time, ``value``);
@@ -388,9 +410,17 @@ def sklstm_global(train_list, m, h, static_id=False, *, window=None, seed=0, **k
     (``normalize="window"``). ``sklstm.forecast`` then forecasts every series
     from the end of its training part. ``window`` (default
     :func:`sklstm_window`), ``seed`` and further ``LSTMRegressor`` arguments
-    serve ``bench_panel_choice.py``.
+    serve ``bench_panel_choice.py``, as does ``series_scaled`` (the pipeline
+    inside a ``SeriesScaledRegressor``, the target's history column giving
+    each series' statistics).
     """
-    from sklstm import LSTMRegressor, forecast, make_lstm_pipeline, make_supervised
+    from sklstm import (
+        LSTMRegressor,
+        SeriesScaledRegressor,
+        forecast,
+        make_lstm_pipeline,
+        make_supervised,
+    )
 
     window = window or sklstm_window(m, h)
     epochs = 3 if FAST else 100
@@ -413,7 +443,10 @@ def sklstm_global(train_list, m, h, static_id=False, *, window=None, seed=0, **k
     )
     pipe = make_lstm_pipeline(
         window, regressor, series_id="series", static_id=static_id
-    ).fit(X, Y)
+    )
+    if series_scaled:
+        pipe = SeriesScaledRegressor(pipe, "series", target="value")
+    pipe.fit(X, Y)
     out = forecast(pipe, table)
     result = np.full((len(train_list), h), np.nan)
     for series, rows in out.groupby("series"):
@@ -653,7 +686,9 @@ def write_results(table, run, total, seen_warnings, n_zero):
         "defaults) in `make_lstm_pipeline(window, ..., series_id=...)` "
         "(`normalize='window'`) fitted on every series of the subset, direct "
         "multi-step, window max(2m, h) clipped to 8..48 (a fixed rule, not "
-        "tuned); `sklstm global LSTM, id input`: the same with each series' "
+        "tuned); `sklstm global LSTM, seed 1` and `seed 2`: the same with "
+        "`random_state` 1 and 2, the seed spread of the row above; "
+        "`sklstm global LSTM, id input`: the same with each series' "
         "id as a static one-hot input (`static_id=True`); no test period was "
         "looked at in choosing anything.",
         "",

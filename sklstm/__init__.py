@@ -27,6 +27,7 @@ from ._loading import load
 from ._panel_split import PanelSplit
 from ._panels import SeriesScaler
 from ._persistence import save
+from ._series_scaled import SeriesScaledRegressor
 from ._supervised import make_supervised
 from ._versions import InconsistentVersionWarning
 from ._windowing import SequenceWindower
@@ -49,6 +50,7 @@ __all__ = [
     "NaiveRegressor",
     "PanelSplit",
     "SequenceWindower",
+    "SeriesScaledRegressor",
     "SeriesScaler",
     "backtest",
     "backtest_report",

@@ -72,10 +72,12 @@ def make_lstm_pipeline(
         and an sklstm regressor's ``normalize="auto"`` becomes ``"window"``:
         each window is read relative to its last value and in units of its
         own spread, so one network serves series of any level and scale; a
-        linear model on raw lags is scale-equivariant as it is.
+        regressor that does not (e.g. ``Ridge()``) can be wrapped in
+        :class:`~sklstm.SeriesScaledRegressor` with ``scaler=None``.
         ``scaler=SeriesScaler(...)`` is refused: it scales each series'
         inputs but leaves ``y`` in its units, so no regressor after it could
-        map its forecasts back per series. See :ref:`panels`.
+        map its forecasts back per series; wrap the pipeline in
+        :class:`~sklstm.SeriesScaledRegressor` for that. See :ref:`panels`.
 
         .. versionadded:: 0.1
 
@@ -144,7 +146,10 @@ def make_lstm_pipeline(
                 f"forecasts back to each series' units. For a panel "
                 f"(series_id=...) keep the default scaler='standard', which "
                 f"adds no scaler (an sklstm regressor reads each window in its "
-                f"own level and scale), or pass scaler=None."
+                f"own level and scale), or scale inputs and target per series "
+                f"around the pipeline: SeriesScaledRegressor(make_lstm_pipeline("
+                f"..., series_id={scaler.series_id!r}, scaler=None), "
+                f"{scaler.series_id!r}, target=<the target column>)."
             )
         scaler = clone(scaler)
         if hasattr(scaler, "set_output"):

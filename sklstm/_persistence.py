@@ -73,6 +73,8 @@ SAFE_TYPES = {
     "sklstm.SequenceWindower": ("sklstm", "SequenceWindower", "plain"),
     "sklstm.NaiveRegressor": ("sklstm", "NaiveRegressor", "plain"),
     "sklstm.ConformalForecaster": ("sklstm", "ConformalForecaster", "plain"),
+    "sklstm.SeriesScaler": ("sklstm", "SeriesScaler", "plain"),
+    "sklstm.SeriesScaledRegressor": ("sklstm", "SeriesScaledRegressor", "plain"),
     "sklstm.LSTMRegressor": ("sklstm", "LSTMRegressor", "network"),
     "sklstm.StackedLSTMRegressor": ("sklstm", "StackedLSTMRegressor", "network"),
     "sklstm.BiLSTMRegressor": ("sklstm", "BiLSTMRegressor", "network"),
@@ -147,6 +149,7 @@ def save(estimator, path):
         :class:`~sklstm.StackedLSTMRegressor`, :class:`~sklstm.BiLSTMRegressor`
         (quantile heads and ``known_future=True`` included),
         :class:`~sklstm.ConformalForecaster`,
+        :class:`~sklstm.SeriesScaledRegressor`, :class:`~sklstm.SeriesScaler`,
         :class:`~sklstm.NaiveRegressor`,
         :class:`~sklstm.SequenceWindower`, scikit-learn's ``StandardScaler``,
         ``MinMaxScaler``, ``RobustScaler``, ``MaxAbsScaler``, ``Ridge`` and

@@ -12,6 +12,8 @@ from sklstm import (
     LSTMRegressor,
     SequenceRegressor,
     SequenceWindower,
+    SeriesScaledRegressor,
+    SeriesScaler,
     StackedLSTMRegressor,
 )
 from sklstm.tuning import KerasTunerSearchCV
@@ -44,7 +46,65 @@ _SEARCH_EXPECTED = {
     ),
 }
 
+_PANEL_INHERENT = (
+    "the check passes X as a bare array (or sparse matrix, memmap, list) with "
+    "no series id column; a panel estimator needs it to tell the series "
+    "apart, so it raises its ValueError naming the missing column before the "
+    "check's own point is reached (the same contract is tested on panels in "
+    "test_series_scaled.py and test_panels.py)"
+)
+
+# The checks that feed data: all of them give X without a series id column.
+_PANEL_DATA_CHECKS = (
+    "check_complex_data",
+    "check_dict_unchanged",
+    "check_dont_overwrite_parameters",
+    "check_dtype_object",
+    "check_estimator_sparse_array",
+    "check_estimator_sparse_matrix",
+    "check_estimator_sparse_tag",
+    "check_estimators_dtypes",
+    "check_estimators_empty_data_messages",
+    "check_estimators_fit_returns_self",
+    "check_estimators_overwrite_params",
+    "check_estimators_pickle",
+    "check_f_contiguous_array_estimator",
+    "check_fit2d_1feature",
+    "check_fit2d_1sample",
+    "check_fit2d_predict1d",
+    "check_fit_check_is_fitted",
+    "check_fit_idempotent",
+    "check_fit_score_takes_y",
+    "check_methods_sample_order_invariance",
+    "check_methods_subset_invariance",
+    "check_n_features_in",
+    "check_n_features_in_after_fitting",
+    "check_pipeline_consistency",
+    "check_positive_only_tag_during_fit",
+    "check_readonly_memmap_input",
+)
+_SCALER_DATA_CHECKS = (
+    "check_transformer_data_not_an_array",
+    "check_transformer_general",
+    "check_transformer_preserve_dtypes",
+)
+_REGRESSOR_DATA_CHECKS = (
+    "check_estimators_nan_inf",
+    "check_regressor_data_not_an_array",
+    "check_regressor_multioutput",
+    "check_regressors_int",
+    "check_regressors_no_decision_function",
+    "check_regressors_train",
+    "check_supervised_y_2d",
+)
+
 EXPECTED_FAILED = {
+    "SeriesScaler": dict.fromkeys(
+        _PANEL_DATA_CHECKS + _SCALER_DATA_CHECKS, _PANEL_INHERENT
+    ),
+    "SeriesScaledRegressor": dict.fromkeys(
+        _PANEL_DATA_CHECKS + _REGRESSOR_DATA_CHECKS, _PANEL_INHERENT
+    ),
     "SequenceWindower": {
         "check_methods_sample_order_invariance": _WINDOWER_INHERENT,
         "check_methods_subset_invariance": _WINDOWER_INHERENT,
@@ -103,6 +163,10 @@ ESTIMATORS = [
     ConformalForecaster(Ridge(), coverage=0.5, calibration_size=0.3),
     # The search's own contract, on a fast estimator inside: two trials of
     # two time-ordered folds per fit. Its LSTM searches are in test_tuning_*.
+    # Panel estimators: the checks that pass no data (parameters, cloning,
+    # tags, repr); every data check lacks the series id column (listed above).
+    SeriesScaler("x0"),
+    SeriesScaledRegressor(Ridge(), "x0"),
     KerasTunerSearchCV(
         Ridge(),
         {"alpha": [0.1, 1.0]},

@@ -554,7 +554,9 @@ def test_panel_network_trains_on_the_absolute_error_unless_told(global_lstm):
 def test_make_lstm_pipeline_refuses_a_series_scaler_that_leaves_y_unscaled():
     from sklstm import LSTMRegressor
 
-    with pytest.raises(ValueError, match=r"SeriesScaler.*but not y.*scaler=None"):
+    with pytest.raises(
+        ValueError, match=r"SeriesScaler.*but not y.*SeriesScaledRegressor\(make_lstm"
+    ):
         make_lstm_pipeline(
             7, LSTMRegressor(), series_id="store", scaler=SeriesScaler("store")
         )
