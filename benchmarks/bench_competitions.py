@@ -398,6 +398,7 @@ def sklstm_global(
     window=None,
     seed=0,
     series_scaled=False,
+    log=False,
     **kwargs,
 ):
     """One sklstm LSTM fitted on all of train_list (a panel); (n_series, h).
@@ -412,7 +413,9 @@ def sklstm_global(
     :func:`sklstm_window`), ``seed`` and further ``LSTMRegressor`` arguments
     serve ``bench_panel_choice.py``, as does ``series_scaled`` (the pipeline
     inside a ``SeriesScaledRegressor``, the target's history column giving
-    each series' statistics).
+    each series' statistics), and ``log`` (the network fitted on
+    ``log1p`` of every series and its forecasts mapped back by ``expm1``:
+    a multiplicative model, for the Tourism MAPE question).
     """
     from sklstm import (
         LSTMRegressor,
@@ -427,7 +430,12 @@ def sklstm_global(
     table = pd.concat(
         [
             pd.DataFrame(
-                {"series": i, "value": np.asarray(train, dtype=np.float64)},
+                {
+                    "series": i,
+                    "value": (np.log1p if log else np.asarray)(
+                        np.asarray(train, dtype=np.float64)
+                    ),
+                },
                 index=pd.RangeIndex(len(train)),
             )
             for i, train in enumerate(train_list)
@@ -451,6 +459,8 @@ def sklstm_global(
     result = np.full((len(train_list), h), np.nan)
     for series, rows in out.groupby("series"):
         result[series] = rows["forecast"].to_numpy(dtype=np.float64)
+    if log:
+        result = np.expm1(result)
     # A series too short for one training row still gets a forecast from its
     # own window; a NaN would only come from a series with no observed value.
     fallback = forecast_seasonal_naive(train_list, m, h)

@@ -49,6 +49,7 @@ import numpy as np  # noqa: E402
 import sklearn  # noqa: E402
 
 from sklstm import LSTMRegressor, _feed, _networks, make_lstm_pipeline  # noqa: E402
+from sklstm._base import SequenceRegressorBase  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
 FAST = os.environ.get("SKLSTM_BENCH_FAST") == "1"
@@ -66,9 +67,30 @@ def iterator_per_epoch():
         _feed.epoch_stream, _networks.steps_dividing_epoch = stream, steps
 
 
+@contextlib.contextmanager
+def keras_evaluate():
+    """The validation before 0.1: early stopping's held-out windows evaluated
+    by Keras (``validation_data``: a test function and an iterator per
+    epoch) rather than by ``sklstm._base._HeldOutLoss``."""
+    method = SequenceRegressorBase._reports_held_out_loss
+    SequenceRegressorBase._reports_held_out_loss = lambda self: False
+    try:
+        yield
+    finally:
+        SequenceRegressorBase._reports_held_out_loss = method
+
+
+#: The previous ways each run can patch back in: (context, results file).
+PREVIOUS = {
+    "iterator per epoch": (iterator_per_epoch, "epoch_feed.md"),
+    "Keras evaluate": (keras_evaluate, "held_out_loss.md"),
+}
+
+
 def fit_default(spec, data, a, seed, old):
+    """The default pipeline's fit; ``old`` names a PREVIOUS variant, or None."""
     pipe = make_lstm_pipeline(spec.window, LSTMRegressor(random_state=seed))
-    with iterator_per_epoch() if old else contextlib.nullcontext():
+    with PREVIOUS[old][0]() if old else contextlib.nullcontext():
         start = time.perf_counter()
         pipe.fit(data.X.iloc[:a], data.y.iloc[:a])
         seconds = time.perf_counter() - start
@@ -81,15 +103,15 @@ def fit_tutorial(spec, data, a, seed):
     return time.perf_counter() - start
 
 
-def time_series(spec, repeats):
+def time_series(spec, repeats, previous):
     """The table row of one series: the three fits in rotating order."""
     s = spec.values.to_numpy(dtype=np.float64)
     X, y = acc.make_supervised(spec.values.to_frame(), horizon=1)
     data = acc.Data(s, X, y)
     a = acc.folds_of(spec)[0][1][0]  # the first fold's first test row
     runs = {
-        "repeated epochs": lambda seed: fit_default(spec, data, a, seed, False),
-        "iterator per epoch": lambda seed: fit_default(spec, data, a, seed, True),
+        "now": lambda seed: fit_default(spec, data, a, seed, None),
+        previous: lambda seed: fit_default(spec, data, a, seed, previous),
         "tutorial": lambda seed: (fit_tutorial(spec, data, a, seed), 50),
     }
     names = list(runs)
@@ -101,7 +123,7 @@ def time_series(spec, repeats):
         for name in names[r % 3 :] + names[: r % 3]:
             seconds, n_epochs = runs[name](r)
             times[name].append(seconds)
-            if name == "repeated epochs":
+            if name == "now":
                 epochs.append(n_epochs)
         print(spec.name, r, {k: round(v[-1], 1) for k, v in times.items()}, flush=True)
 
@@ -111,9 +133,9 @@ def time_series(spec, repeats):
     return (
         f"| {spec.name} | {a} | "
         + " | ".join(f"{statistics.median(times[n]):.1f}" for n in names)
-        + f" | {ratio('repeated epochs', 'iterator per epoch'):.2f}"
-        + f" | {ratio('iterator per epoch', 'tutorial'):.2f}"
-        + f" | {ratio('repeated epochs', 'tutorial'):.2f}"
+        + f" | {ratio('now', previous):.2f}"
+        + f" | {ratio(previous, 'tutorial'):.2f}"
+        + f" | {ratio('now', 'tutorial'):.2f}"
         + f" | {', '.join(map(str, epochs))} |"
     )
 
@@ -122,16 +144,30 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=1 if FAST else 3)
     parser.add_argument("--series", nargs="+", default=None)
+    parser.add_argument(
+        "--previous", choices=list(PREVIOUS), default="iterator per epoch"
+    )
     args = parser.parse_args(argv)
+    previous = args.previous
     specs = [
         s for s in acc.load_specs() if args.series is None or s.name in args.series
     ]
-    rows = [time_series(spec, args.repeats) for spec in (specs[:1] if FAST else specs)]
+    rows = [
+        time_series(spec, args.repeats, previous)
+        for spec in (specs[:1] if FAST else specs)
+    ]
+    titles = {
+        "iterator per epoch": "The feed: one iterator per epoch against "
+        "repeated epochs",
+        "Keras evaluate": "Early stopping's validation loss: Keras's evaluate "
+        "against direct calls of the network",
+    }
     text = "\n".join(
         [
-            "# The feed: one iterator per epoch against repeated epochs",
+            f"# {titles[previous]}",
             "",
-            f"Written by `benchmarks/bench_epoch_feed.py` on "
+            f"Written by `benchmarks/bench_epoch_feed.py --previous "
+            f"'{previous}'` on "
             f"{datetime.now():%Y-%m-%d %H:%M}; {platform.machine()}, "
             f"{os.cpu_count()} CPU cores (shared; ratios of runs side by side "
             f"in rotating order are what to read), Python "
@@ -142,11 +178,13 @@ def main(argv=None):
             "Whole fit of the default pipeline on the first fold's training "
             "rows (early stopping's holdout run and the refit, compilation "
             "included), median seconds; ratios are medians of per-repeat "
-            "ratios. `best epoch` lists the refit's epochs per repeat.",
+            "ratios. `now` is the code as it is, "
+            f"`{previous}` the same with the previous way patched back in. "
+            "`best epoch` lists the refit's epochs per repeat.",
             "",
-            "| series | training rows | repeated epochs s | iterator per epoch s | "
-            "tutorial s | repeated / per epoch | per epoch / tutorial | "
-            "repeated / tutorial | best epoch |",
+            f"| series | training rows | now s | {previous} s | "
+            f"tutorial s | now / {previous} | {previous} / tutorial | "
+            "now / tutorial | best epoch |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---|",
             *rows,
             "",
@@ -154,7 +192,7 @@ def main(argv=None):
     )
     print(text)
     if not FAST:
-        (RESULTS / "epoch_feed.md").write_text(text)
+        (RESULTS / PREVIOUS[previous][1]).write_text(text)
 
 
 if __name__ == "__main__":

@@ -227,6 +227,56 @@ def test_regressor_early_stopping_refits_on_all_windows(windows):
     assert_array_equal(again.predict(X), est.predict(X))
 
 
+@pytest.mark.parametrize(
+    "params, weighted",
+    [
+        (dict(), False),  # one held-out batch
+        (dict(batch_size=4), True),  # several batches, sample weights
+        (dict(quantiles=(0.1, 0.5, 0.9), batch_size=8), False),
+    ],
+)
+def test_held_out_loss_equals_keras_evaluate(windows, monkeypatch, params, weighted):
+    """Early stopping's val_loss, taken from predict_on_batch over all held-out
+    windows, is Keras's evaluate of them batch by batch: the same epochs."""
+    from sklstm._base import SequenceRegressorBase
+
+    X, y = windows
+    weight = np.linspace(0.5, 2.0, len(y)) if weighted else None
+    kwargs = dict(units=3, epochs=6, patience=2, random_state=0, **params)
+    ours = LSTMRegressor(**kwargs).fit(X, y, sample_weight=weight)
+    monkeypatch.setattr(
+        SequenceRegressorBase, "_reports_held_out_loss", lambda self: False
+    )
+    keras_eval = LSTMRegressor(**kwargs).fit(X, y, sample_weight=weight)
+    assert_allclose(
+        ours.history_["val_loss"], keras_eval.history_["val_loss"], rtol=1e-5
+    )
+    assert ours.best_epoch_ == keras_eval.best_epoch_
+    assert_array_equal(ours.predict(X), keras_eval.predict(X))
+
+
+class _LogKeys(keras.callbacks.Callback):
+    """Records the keys of every epoch's logs (module level: picklable)."""
+
+    seen: list = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        _LogKeys.seen.append(sorted(logs))
+
+
+def test_held_out_loss_is_seen_by_the_user_s_callbacks(windows):
+    X, y = windows
+    _LogKeys.seen.clear()
+    est = LSTMRegressor(
+        units=2, epochs=2, early_stopping=False, validation_split=0.25,
+        callbacks=[_LogKeys()], random_state=0,
+    )  # fmt: skip
+    est.fit(X, y)
+    assert _LogKeys.seen == [["loss", "val_loss"]] * 2
+    est.fit(X, y, callbacks=[_LogKeys()])  # and one given to fit only
+    assert _LogKeys.seen[2:] == [["loss", "val_loss"]] * 4
+
+
 def test_regressor_early_stopping_stops_a_diverging_fit(windows):
     X, y = windows
     est = LSTMRegressor(
