@@ -210,7 +210,6 @@ class SeriesScaledRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 
     def _target_statistics(self, ids):
         """The target's level and scale of each row's series."""
-        # The scaler applies the unseen policy (an error names the series).
         where = {key: k for k, key in enumerate(self.series_)}
         mean = np.append(self.target_mean_, self.pooled_target_mean_)
         scale = np.append(self.target_scale_, self.pooled_target_scale_)
@@ -220,9 +219,18 @@ class SeriesScaledRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     def _scaled(self, X):
         """``X`` scaled per series, and the target statistics of its rows."""
         check_is_fitted(self)
-        scaled = self.scaler_.transform(X)  # checks the id column, unseen series
-        ids = X[self.series_id].to_numpy()
-        return scaled, *self._target_statistics(ids)
+        ids, _ = split_series_id(self, X, self.series_id)
+        if self.unseen == "error":
+            unseen = sorted(set(pd.unique(ids)) - set(self.series_), key=str)
+            if unseen:
+                raise ValueError(
+                    f"{type(self).__name__} got series it was not fitted on: "
+                    f"{unseen[:5]!r}{' ...' if len(unseen) > 5 else ''}; it "
+                    f"knows no level and scale to map their forecasts back "
+                    f"with. Fit it on rows of every series, or set "
+                    f"unseen='pooled' to use the statistics of all fitted rows."
+                )
+        return self.scaler_.transform(X), *self._target_statistics(ids)
 
     def predict(self, X):
         """Forecast with the estimator, in each series' own units.

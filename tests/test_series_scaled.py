@@ -109,7 +109,9 @@ def test_a_direct_panel_forecast_is_in_each_series_units():
 def test_unseen_series_policy():
     X, y = supervised()
     seen = X["store"] != "s1"
-    with pytest.raises(ValueError, match=r"not fitted on: \['s1'\]"):
+    with pytest.raises(
+        ValueError, match=r"SeriesScaledRegressor got series .* not fitted on: \['s1'\]"
+    ):
         scaled_pipeline(Ridge()).fit(X[seen], y[seen]).predict(X)
     model = scaled_pipeline(Ridge(), unseen="pooled", target="sales")
     model.fit(X[seen], y[seen])
