@@ -203,3 +203,19 @@ def test_panel_search_fits_the_scaling_on_each_fold_s_training_rows():
         rows = X.iloc[train]
         expected = rows.groupby("store", sort=False)["sales"].mean()
         np.testing.assert_allclose(model.target_mean_, expected[model.series_])
+
+
+def test_conformal_intervals_around_it_are_in_each_series_units():
+    from sklstm import ConformalForecaster
+
+    data = panel(n=80)
+    X, Y = supervised(horizon=[1, 2], data=data)
+    model = ConformalForecaster(
+        scaled_pipeline(Ridge(1e-3), target="sales"), coverage=0.8, series_id="store"
+    ).fit(X, Y)
+    ahead = forecast(model, data, coverage=0.8)
+    assert (ahead["lower"] < ahead["forecast"]).all()
+    assert (ahead["forecast"] < ahead["upper"]).all()
+    width = (ahead["upper"] - ahead["lower"]).groupby(ahead["store"]).mean()
+    # The bands scale with the swings (400 : 1 : 0.01).
+    assert width["s1"] > 30 * width["s0"] > 30 * 30 * width["s2"]
