@@ -122,7 +122,7 @@ def test_unseen_series_policy():
     assert model.pooled_target_mean_ == pytest.approx(X["sales"][seen].mean())
 
 
-def test_quantiles_are_mapped_back_in_order():
+def test_quantiles_are_mapped_back_in_order(tmp_path):
     from sklstm import LSTMRegressor
 
     X, y = supervised()
@@ -142,6 +142,11 @@ def test_quantiles_are_mapped_back_in_order():
     got = model.predict_quantiles(X)
     np.testing.assert_allclose(got, raw * scale[:, None] + mean[:, None], rtol=1e-6)
     assert np.all(np.diff(got, axis=-1) >= 0)
+    # Saved safely, the network inside loads without Keras (FrozenRegressor).
+    save(model, tmp_path / "quantile.sklstm")
+    loaded = load(tmp_path / "quantile.sklstm")
+    assert type(loaded.estimator_[-1]).__name__ == "FrozenRegressor"
+    np.testing.assert_allclose(loaded.predict(X), model.predict(X), rtol=1e-5)
     assert not hasattr(scaled_pipeline(Ridge()), "predict_quantiles")
     assert scaled_pipeline(Ridge()).quantiles is None
 
