@@ -52,6 +52,15 @@ window of ``bench_accuracy.py``):
   (geometric mean of the medians; each better on 4-5 series) at a median
   0.49x and 0.55x of its fit time, so the default keeps its refit.
 
+- Session 8, with the current defaults (``linear_skip="auto"``, the window's
+  linear path, so against the ``linear_skip="window"`` rows): ``units=16`` (a
+  smaller network) and ``learning_rate=0.003`` (slower, smoother training);
+  then two of the issue's early-stopping options: ``smoothed validation
+  curve`` (the epoch count and the stop decided on an exponentially smoothed
+  ``val_loss``, weight 0.3 on the newest epoch) and ``at least 10 epochs``
+  (monitoring starts at the 10th epoch, Keras's ``start_from_epoch``: a floor
+  against deciding on the first, noisy epochs of a short series).
+
 The ``default`` rows are those of the first run, when the default had no
 linear path (``linear_skip=None``); the geometric means stay relative to it.
 
@@ -93,12 +102,61 @@ import sklearn  # noqa: E402
 from sklearn.ensemble import VotingRegressor  # noqa: E402
 from sklearn.model_selection import TimeSeriesSplit  # noqa: E402
 
+import sklstm._base as sklstm_base  # noqa: E402
 from sklstm import LSTMRegressor, make_lstm_pipeline, make_supervised  # noqa: E402
 
 FAST = acc.FAST
 RESULTS = acc.RESULTS
 CSV = RESULTS / "default_choice.csv"
 COLUMNS = ["series", "candidate", "seed", "fold", "mase", "seconds"]
+
+
+class _SmoothedEpochCount(sklstm_base._EpochCount):
+    """The default's early stopping on an exponentially smoothed val_loss
+    (weight 0.3 on the newest epoch): a noisy epoch neither stops the run nor
+    becomes the epoch count."""
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self._smoothed = None
+
+    def get_monitor_value(self, logs):
+        value = super().get_monitor_value(logs)
+        if value is not None:
+            old = self._smoothed
+            self._smoothed = value if old is None else 0.3 * value + 0.7 * old
+            value = self._smoothed
+        return value
+
+
+class _FlooredEpochCount(sklstm_base._EpochCount):
+    """The default's early stopping, counting from the 10th epoch on: the
+    refit trains at least 10 epochs."""
+
+    def __init__(self, patience):
+        super().__init__(patience)
+        self.start_from_epoch = 10
+
+
+def with_epoch_count(stopper):
+    """An LSTMRegressor whose early stopping uses ``stopper`` for the
+    default's ``_EpochCount`` (patched in for its fit only)."""
+
+    class Regressor(LSTMRegressor):
+        def fit(self, X, y, **kwargs):
+            default = sklstm_base._EpochCount
+            sklstm_base._EpochCount = stopper
+            try:
+                return super().fit(X, y, **kwargs)
+            finally:
+                sklstm_base._EpochCount = default
+
+    Regressor.__name__ = Regressor.__qualname__ = f"LSTMRegressor_{stopper.__name__}"
+    return Regressor
+
+
+SmoothedStopping = with_epoch_count(_SmoothedEpochCount)
+FlooredStopping = with_epoch_count(_FlooredEpochCount)
 
 
 def restore_best(seed, **extra):
@@ -164,6 +222,16 @@ def candidates(epochs):
         ),
         "keep best, continue": lambda seed, window: make_lstm_pipeline(
             window, KeepBestContinue(random_state=seed, **epochs)
+        ),
+        # Session 8: a smaller or slower-learning network with the current
+        # defaults (linear_skip="auto", the window's linear path).
+        "units=16": lstm(units=16),
+        "learning_rate=0.003": lstm(learning_rate=0.003),
+        "smoothed validation curve": lambda seed, window: make_lstm_pipeline(
+            window, SmoothedStopping(random_state=seed, **epochs)
+        ),
+        "at least 10 epochs": lambda seed, window: make_lstm_pipeline(
+            window, FlooredStopping(random_state=seed, **epochs)
         ),
     }
 
