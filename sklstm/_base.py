@@ -196,12 +196,13 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         return "mae" if getattr(self, "normalize", None) == "window" else "mse"
 
     def _linear_skip(self):
-        """``linear_skip`` with "auto" resolved: the window's linear path when
-        the network learns changes from the last value of unscaled windows."""
+        """``linear_skip`` with "auto" resolved: the linear path on the
+        window's changes when the network learns changes from the last value
+        of unscaled windows."""
         if self.linear_skip != "auto":
             return self.linear_skip
         relative = getattr(self, "level_", None) is not None
-        return "window" if relative and self.normalize != "window" else None
+        return "relative" if relative and self.normalize != "window" else None
 
     def _build_and_compile(self, *, train_steps, batches_per_epoch, network=None):
         """A fresh, compiled network as ``self.model_``, for this much training.

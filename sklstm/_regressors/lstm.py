@@ -52,12 +52,12 @@ class LSTMRegressor(SequenceRegressorBase):
         with ``normalize="window"``), around the recurrent layers (LSTNet's
         autoregressive highway): the network can express a linear
         autoregression exactly, and the recurrent layers learn what is left.
-        "auto" is "window" when the network learns the change from the last
-        value of windows in their own units (``normalize="auto"`` or "last"
-        with the target's history found), where it was measured to help (the
-        user guide, :doc:`/regressors`), and None otherwise (levels, and
-        ``normalize="window"``, whose windows of any scale the path would read
-        unscaled).
+        "auto" is "relative" when the network learns the change from the
+        last value of windows in their own units (``normalize="auto"`` or
+        "last" with the target's history found), so that the whole network
+        stays level-free (the user guide, :doc:`/regressors`, has the
+        measurements), and None otherwise (levels, and
+        ``normalize="window"``).
 
     normalize : {"auto", "last", "window"} or None, default="auto"
         "last" makes the network level-free: it reads each window relative to
