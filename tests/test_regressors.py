@@ -959,7 +959,7 @@ def _synthetic(case):
         ("random walk with drift", 1.03),
         # No step in the training rows: nothing to learn that levels persist;
         # a level-free network still follows within a few steps (a linear
-        # path on levels, the "window" default before, was 9x naive here).
+        # path on levels, the "window" default before, was 4.5x naive here).
         ("a level never seen", 1.25),
     ],
 )
