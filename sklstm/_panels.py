@@ -33,8 +33,10 @@ __all__ = [
     "SeriesScaler",
     "panel_memory",
     "panel_windows",
+    "series_rows",
     "series_shorter_than",
     "split_series_id",
+    "usable_scale",
 ]
 
 
@@ -67,6 +69,27 @@ def series_shorter_than(table, series_id, rows):
 def _groups(ids):
     """Row positions of each series, in order of first appearance."""
     return pd.Series(ids).groupby(ids, sort=False).indices
+
+
+def usable_scale(spread):
+    """``spread`` with the zero or undefined values set to 1 (a scale)."""
+    return np.where(np.isfinite(spread) & (spread > 0), spread, 1.0)
+
+
+def series_rows(owner, ids, fitted, unseen):
+    """The position in ``fitted`` (the series seen in fit) of each row's
+    series; ``len(fitted)`` (the pooled statistics) for a series not seen,
+    which ``unseen="error"`` refuses instead, naming the owner."""
+    where = {key: k for k, key in enumerate(fitted)}
+    missing = sorted({key for key in ids if key not in where}, key=str)
+    if missing and unseen == "error":
+        raise ValueError(
+            f"{type(owner).__name__} got series it was not fitted on: "
+            f"{missing[:5]!r}{' ...' if len(missing) > 5 else ''}. Fit it on "
+            f"rows of every series, or set unseen='pooled' to use the "
+            f"statistics of all fitted rows."
+        )
+    return np.array([where.get(key, len(fitted)) for key in ids], np.int64)
 
 
 def _series_index(index, positions, regular_index):
@@ -241,27 +264,17 @@ class SeriesScaler(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         self.series_ = np.array(list(groups), dtype=object)
         self.mean_ = np.vstack([np.nanmean(values[p], axis=0) for p in groups.values()])
         spread = np.vstack([np.nanstd(values[p], axis=0) for p in groups.values()])
-        self.scale_ = np.where(np.isfinite(spread) & (spread > 0), spread, 1.0)
+        self.scale_ = usable_scale(spread)
         self.mean_ = np.where(np.isfinite(self.mean_), self.mean_, 0.0)
         self.pooled_mean_ = np.nan_to_num(np.nanmean(values, axis=0))
-        pooled = np.nanstd(values, axis=0)
-        self.pooled_scale_ = np.where(np.isfinite(pooled) & (pooled > 0), pooled, 1.0)
+        self.pooled_scale_ = usable_scale(np.nanstd(values, axis=0))
         return self
 
     def _statistics(self, ids):
         """The mean and scale of each row's series."""
-        where = {key: k for k, key in enumerate(self.series_)}
-        unseen = sorted({key for key in ids if key not in where}, key=str)
-        if unseen and self.unseen == "error":
-            raise ValueError(
-                f"SeriesScaler got series it was not fitted on: "
-                f"{unseen[:5]!r}{' ...' if len(unseen) > 5 else ''}. Fit it on "
-                f"rows of every series, or set unseen='pooled' to scale them "
-                f"with the statistics of all fitted rows."
-            )
+        rows = series_rows(self, ids, self.series_, self.unseen)
         mean = np.vstack([self.mean_, self.pooled_mean_])
         scale = np.vstack([self.scale_, self.pooled_scale_])
-        rows = np.array([where.get(key, len(self.series_)) for key in ids], np.int64)
         return mean[rows], scale[rows]
 
     def transform(self, X):

@@ -19,15 +19,16 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_consistent_length
 
 from ._conformal import predict_quantiles, quantile_levels
-from ._panels import SeriesScaler, split_series_id
+from ._panels import (
+    SeriesScaler,
+    _groups,
+    series_rows,
+    split_series_id,
+    usable_scale,
+)
 from ._validation import HasMethods, StrOptions, _fit_context, check_is_fitted
 
 __all__ = ["SeriesScaledRegressor"]
-
-
-def _positive(values):
-    """``values`` with the undefined or zero ones set to 1 (a scale)."""
-    return np.where(np.isfinite(values) & (values > 0), values, 1.0)
 
 
 class SeriesScaledRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
@@ -193,12 +194,12 @@ class SeriesScaledRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             self.pooled_target_mean_ = float(self.scaler_.pooled_mean_[k])
             self.pooled_target_scale_ = float(self.scaler_.pooled_scale_[k])
         else:
-            rows = pd.Series(ids).groupby(ids, sort=False).indices
-            own = [values[rows[key]] for key in self.series_]
+            # Series in order of first appearance, as the scaler's series_.
+            own = [values[rows] for rows in _groups(ids).values()]
             self.target_mean_ = np.nan_to_num(np.array([np.nanmean(v) for v in own]))
-            self.target_scale_ = _positive(np.array([np.nanstd(v) for v in own]))
+            self.target_scale_ = usable_scale(np.array([np.nanstd(v) for v in own]))
             self.pooled_target_mean_ = float(np.nan_to_num(np.nanmean(values)))
-            self.pooled_target_scale_ = float(_positive(np.nanstd(values)))
+            self.pooled_target_scale_ = float(usable_scale(np.nanstd(values)))
         mean, scale = self._target_statistics(ids)
         scaled = (values - mean[:, None]) / scale[:, None]
         self.estimator_ = clone(self.estimator).fit(
@@ -209,28 +210,19 @@ class SeriesScaledRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         return self
 
     def _target_statistics(self, ids):
-        """The target's level and scale of each row's series."""
-        where = {key: k for k, key in enumerate(self.series_)}
+        """The target's level and scale of each row's series (the unseen
+        policy applied: an error names this estimator)."""
+        rows = series_rows(self, ids, self.series_, self.unseen)
         mean = np.append(self.target_mean_, self.pooled_target_mean_)
         scale = np.append(self.target_scale_, self.pooled_target_scale_)
-        rows = np.array([where.get(key, len(self.series_)) for key in ids], np.int64)
         return mean[rows], scale[rows]
 
     def _scaled(self, X):
         """``X`` scaled per series, and the target statistics of its rows."""
         check_is_fitted(self)
         ids, _ = split_series_id(self, X, self.series_id)
-        if self.unseen == "error":
-            unseen = sorted(set(pd.unique(ids)) - set(self.series_), key=str)
-            if unseen:
-                raise ValueError(
-                    f"{type(self).__name__} got series it was not fitted on: "
-                    f"{unseen[:5]!r}{' ...' if len(unseen) > 5 else ''}; it "
-                    f"knows no level and scale to map their forecasts back "
-                    f"with. Fit it on rows of every series, or set "
-                    f"unseen='pooled' to use the statistics of all fitted rows."
-                )
-        return self.scaler_.transform(X), *self._target_statistics(ids)
+        mean, scale = self._target_statistics(ids)  # before the scaler's check
+        return self.scaler_.transform(X), mean, scale
 
     def predict(self, X):
         """Forecast with the estimator, in each series' own units.
