@@ -1041,6 +1041,13 @@ def parse_args(argv=None):
         "share); merge the parts with --from-csv",
     )
     parser.add_argument(
+        "--series",
+        nargs="+",
+        default=None,
+        help="fit only the series whose names start with these (a part run, "
+        "e.g. to refit the series a code change affects; needs --part-csv)",
+    )
+    parser.add_argument(
         "--reverse",
         action="store_true",
         help="evaluate the series last to first (a part of a split run that "
@@ -1150,6 +1157,10 @@ def main(argv=None):
                 raise SystemExit(f"--skforecast-only: skforecast {SKFORECAST}")
             predictors = [("skforecast ForecasterRnn", None, predict_skforecast)]
             baselines = False
+        if args.series is not None:
+            if args.part_csv is None:
+                raise SystemExit("--series writes a part: give --part-csv")
+            specs = [s for s in specs if s.name.startswith(tuple(args.series))]
         rows = []
         for spec in specs[::-1] if args.reverse else specs:
             print(f"{spec.name} (m={spec.m}, window={spec.window})", flush=True)

@@ -80,10 +80,34 @@ def keras_evaluate():
         SequenceRegressorBase._reports_held_out_loss = method
 
 
+@contextlib.contextmanager
+def new_network_refit():
+    """Early stopping before 0.1: the refit builds and traces a network of
+    its own (rather than restarting the monitored run's,
+    ``sklstm._base._StartingState``), and the monitored run is compiled for
+    all its planned epochs (``EARLY_STOPPED_SHARE`` 1)."""
+    import sklstm._base as base
+
+    begin, share = base._StartingState.on_train_begin, base.EARLY_STOPPED_SHARE
+    shared = _networks.steps_dividing_epochs
+    base._StartingState.on_train_begin = lambda self, logs=None: None
+    base.EARLY_STOPPED_SHARE = 1
+    _networks.steps_dividing_epochs = lambda spe, batches, later: (
+        _networks.steps_dividing_epoch(spe, batches)
+    )
+    try:
+        yield
+    finally:
+        base._StartingState.on_train_begin = begin
+        base.EARLY_STOPPED_SHARE = share
+        _networks.steps_dividing_epochs = shared
+
+
 #: The previous ways each run can patch back in: (context, results file).
 PREVIOUS = {
     "iterator per epoch": (iterator_per_epoch, "epoch_feed.md"),
     "Keras evaluate": (keras_evaluate, "held_out_loss.md"),
+    "new network refit": (new_network_refit, "refit_restart.md"),
 }
 
 
@@ -161,6 +185,8 @@ def main(argv=None):
         "repeated epochs",
         "Keras evaluate": "Early stopping's validation loss: Keras's evaluate "
         "against direct calls of the network",
+        "new network refit": "Early stopping's refit: the monitored run's "
+        "network restarted against a new network",
     }
     text = "\n".join(
         [

@@ -63,6 +63,25 @@ def test_steps_per_execution_divide_the_epoch_when_a_divisor_is_near():
     )
 
 
+def test_steps_per_execution_shared_with_a_later_run_divide_both_epochs():
+    steps = _networks.steps_dividing_epochs
+    assert steps(32, 6, 8) == 2  # early stopping's run and the refit
+    assert steps(32, 4, 5) == 1  # four calls an epoch: cheap
+    assert steps(32, 12, 15) == 3
+    # A common divisor that would cost more calls than a new trace: the
+    # first epoch's own steps, which the later run cannot share.
+    limit = _networks.SHARED_STEP_MAX_CALLS
+    assert steps(32, limit + 1, limit + 2) == limit + 1
+    assert steps(32, 160, 200) == 20  # 40 divides both, above 32
+    assert steps(32, 44, 53) == 22
+    assert (
+        _compiled(
+            steps_per_execution=32, batches_per_epoch=6, later_batches=8
+        ).steps_per_execution
+        == 2
+    )
+
+
 def test_compile_network_makes_a_fresh_optimizer_with_the_learning_rate():
     given = keras.optimizers.Adam(learning_rate=0.5, beta_1=0.7)
     first = _compiled(optimizer=given, learning_rate=0.01)

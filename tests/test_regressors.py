@@ -226,6 +226,39 @@ def test_regressor_early_stopping_refits_on_all_windows(windows):
     assert steps == est.best_epoch_ * int(np.ceil(len(X) / 10))
     again = LSTMRegressor(**est.get_params()).fit(X, y)
     assert_array_equal(again.predict(X), est.predict(X))
+    # ... the network a fresh fit of that many epochs on them gives.
+    fresh = LSTMRegressor(**est.get_params())
+    fresh.set_params(early_stopping=False, epochs=est.best_epoch_).fit(X, y)
+    assert_array_equal(fresh.predict(X), est.predict(X))
+
+
+class _RecordModel(keras.callbacks.Callback):
+    """Records the network each training run trains (module level: picklable)."""
+
+    seen: list = []
+
+    def on_train_begin(self, logs=None):
+        _RecordModel.seen.append(self.model)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_early_stopping_refit_restarts_the_monitored_network(windows, weighted):
+    """The refit trains the monitored run's network again from its start
+    (its build and trace reused), which is the network a fresh fit gives:
+    weights, optimizer state and seeds restored, the callbacks new."""
+    X, y = windows  # 159 windows: 8 batches of 20 monitored, 8 in the refit
+    weight = np.linspace(0.5, 2.0, len(y)) if weighted else None
+    _RecordModel.seen = []
+    params = dict(units=3, epochs=8, patience=1, batch_size=20, dropout=0.2)
+    est = LSTMRegressor(**params, random_state=0, callbacks=[_RecordModel()])
+    est.fit(X, y, sample_weight=weight)
+    first, second = _RecordModel.seen
+    assert first is second is est.model_
+    fresh = LSTMRegressor(**params, random_state=0)
+    fresh.set_params(early_stopping=False, epochs=est.best_epoch_)
+    fresh.fit(X, y, sample_weight=weight)
+    assert_array_equal(fresh.predict(X), est.predict(X))
+    assert len(fresh.history_["loss"]) == est.best_epoch_
 
 
 @pytest.mark.parametrize(
@@ -820,14 +853,22 @@ def test_regressor_jit_auto_follows_the_steps_each_network_trains(windows):
     X, y = windows  # 159 windows: one batch per epoch
     assert not _networks.default_jit_compile(_networks.XLA_MIN_TRAIN_STEPS - 1)
     assert _networks.default_jit_compile(_networks.XLA_MIN_TRAIN_STEPS)
+    from sklstm._base import EARLY_STOPPED_SHARE as share
+
     record = _RecordJit()
-    est = LSTMRegressor(units=2, batch_size=200, epochs=600, patience=0)
-    est.set_params(callbacks=[record], random_state=0).fit(X, y)
-    # Monitored run: 600 planned steps, so XLA; the refit trains best_epoch_
-    # steps, far fewer, so it skips the compilation.
+    est = LSTMRegressor(units=2, batch_size=200, patience=0, random_state=0)
+    # Monitored run: planned steps over the share, so XLA; the refit trains
+    # best_epoch_ steps, far fewer, so it skips the compilation (a network
+    # of its own, not the monitored run's).
+    est.set_params(callbacks=[record], epochs=share * _networks.XLA_MIN_TRAIN_STEPS)
+    est.fit(X, y)
     assert est.best_epoch_ < _networks.XLA_MIN_TRAIN_STEPS
     assert record.seen == [True, False]
     assert est.model_.jit_compile is False
+    # One step short of it: no XLA for either run.
+    record.seen = []
+    est.set_params(epochs=share * _networks.XLA_MIN_TRAIN_STEPS - share).fit(X, y)
+    assert record.seen == [False, False]
 
 
 def test_regressor_callback_reused_after_a_fit_is_not_pickled_with_its_model(windows):
