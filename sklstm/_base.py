@@ -540,7 +540,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
             else:
                 later = None  # the refit's batches, when it can share the step
                 if holdout and self._jit_compile_for(budget) is False:
-                    # Without XLA: the refit (fewer steps) will be too.
+                    # Without XLA: the refit (fewer steps) usually is too.
                     later = math.ceil(len(windows) / batch_size)
                 jit_compile = self._build_and_compile(
                     train_steps=budget, batches_per_epoch=batches, later_batches=later
