@@ -97,8 +97,6 @@ class _StartingState(keras.callbacks.Callback):
         self.jit_compile = None
 
     def on_train_begin(self, logs=None):
-        if self.values is not None:
-            return  # a run restored from it
         optimizer = self.model.optimizer
         if not optimizer.built:  # as Keras builds it at the first step
             optimizer.build(self.model.trainable_variables)
@@ -248,8 +246,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
         self, *, train_steps, batches_per_epoch, later_batches=None, network=None
     ):
         """A fresh, compiled network as ``self.model_``, for this much training
-        (see :func:`sklstm._networks.compile_network`); returns the XLA
-        setting it was compiled with.
+        (see :func:`sklstm._networks.compile_network`).
 
         ``network``, an uncompiled Keras model, is compiled instead of a new
         one (a network rebuilt from saved weights).
@@ -264,7 +261,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
             # The more specific routed optimizer__learning_rate wins.
             routed_lr = hasattr(self, "optimizer__learning_rate")
             compile_kwargs.setdefault("steps_per_execution", self.steps_per_execution)
-            compile_kwargs["jit_compile"] = jit_compile
+            compile_kwargs["jit_compile"] = self._jit_compile_for(train_steps)
             if self._quantile_levels() is not None:
                 compile_kwargs["loss"] = PinballLoss(self._quantile_levels())
             return _networks.compile_network(
@@ -276,9 +273,7 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
                 **compile_kwargs,
             )
 
-        jit_compile = self._jit_compile_for(train_steps)
         self._new_network(build)
-        return jit_compile
 
     def _jit_compile_for(self, train_steps):
         """The XLA setting of a network compiled for ``train_steps`` steps
@@ -527,26 +522,25 @@ class SequenceRegressorBase(VersionedPickleMixin, RegressorMixin, SciKerasAdapte
             if holdout:  # early stopping's run: it stops long before epochs
                 budget //= EARLY_STOPPED_SHARE
             batches = math.ceil(n_train / batch_size)
-            if start is not None and start.values is not None:
-                restart = (
-                    self._jit_compile_for(budget) == start.jit_compile
-                    and batches % self.model_.steps_per_execution == 0
-                )
-            else:
-                restart = False
-            if restart:  # the same network and start, so the same training
+            jit_compile = self._jit_compile_for(budget)
+            if (
+                start is not None
+                and start.values is not None
+                and start.jit_compile == jit_compile
+                and batches % self.model_.steps_per_execution == 0
+            ):  # the same network and start, so the same training
                 start.restore()
                 self._initialize_callbacks()  # as a new network gets them
             else:
-                later = None  # the refit's batches, when it can share the step
-                if holdout and self._jit_compile_for(budget) is False:
-                    # Without XLA: the refit (fewer steps) usually is too.
-                    later = math.ceil(len(windows) / batch_size)
-                jit_compile = self._build_and_compile(
+                # Without XLA the refit (fewer steps) usually is too: the
+                # monitored run's steps per call then suit the refit's epochs.
+                shared = holdout and start is not None and jit_compile is False
+                later = math.ceil(len(windows) / batch_size) if shared else None
+                self._build_and_compile(
                     train_steps=budget, batches_per_epoch=batches, later_batches=later
                 )
-                if start is not None:
-                    start.values, start.jit_compile = None, jit_compile
+                if holdout and start is not None:
+                    start.jit_compile = jit_compile
                     callbacks = [*callbacks, start]
         # The change from the last value (in the window's spread), if asked.
         y = change_of(self, windows, y)

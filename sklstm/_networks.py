@@ -458,12 +458,14 @@ def resolve_jit_compile(jit_compile, train_steps):
 
 def steps_dividing_epochs(steps_per_execution, batches_per_epoch, later_batches):
     """Batches per call for epochs of ``batches_per_epoch`` batches that a
-    later run with epochs of ``later_batches`` can keep (early stopping's run,
-    then the refit on all windows with the same compiled step): the most
-    steps, at most ``steps_per_execution``, dividing both epochs, when that
-    makes at most :data:`SHARED_STEP_MAX_CALLS` calls an epoch; else
-    :func:`steps_dividing_epoch` of the first epoch alone.
+    later run with epochs of ``later_batches`` (None: no later run) can keep
+    (early stopping's run, then the refit on all windows with the same
+    compiled step): the most steps, at most ``steps_per_execution``, dividing
+    both epochs, when that makes at most :data:`SHARED_STEP_MAX_CALLS` calls
+    an epoch; else :func:`steps_dividing_epoch` of the first epoch alone.
     """
+    if later_batches is None:
+        return steps_dividing_epoch(steps_per_execution, batches_per_epoch)
     for steps in range(min(steps_per_execution, batches_per_epoch), 0, -1):
         if batches_per_epoch % steps == 0 and later_batches % steps == 0:
             if batches_per_epoch // steps <= SHARED_STEP_MAX_CALLS:
@@ -540,13 +542,9 @@ def compile_network(
         The same network, compiled.
     """
     optimizer = _fresh_optimizer(optimizer, learning_rate)
-    if batches_per_epoch is not None and later_batches is not None:
+    if batches_per_epoch is not None:
         steps_per_execution = steps_dividing_epochs(
             steps_per_execution, batches_per_epoch, later_batches
-        )
-    elif batches_per_epoch is not None:
-        steps_per_execution = steps_dividing_epoch(
-            steps_per_execution, batches_per_epoch
         )
     jit_compile = resolve_jit_compile(jit_compile, train_steps)
     if jit_compile is True and _op_determinism_enabled():
